@@ -1,0 +1,49 @@
+/* create.c - `hull create [OPTIONS] ID` (runtime.md "Create"). */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "container.h"
+#include "create_options.h"
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+  struct create_args *a = state->input;
+  switch (key) {
+  case ARGP_KEY_ARG:
+    if (a->opts.id)
+      argp_error(state, "unexpected argument \"%s\"", arg);
+    a->opts.id = arg;
+    return 0;
+  case ARGP_KEY_END:
+    if (!a->opts.id)
+      argp_error(state, "a container id is required");
+    return 0;
+  default:
+    return create_options_parse(key, arg, state, a);
+  }
+}
+
+static const struct argp argp = {
+  create_options, parse_opt, "ID", "Create a container from a bundle; `start` runs its process.",
+  NULL, NULL, NULL,
+};
+
+int cmd_create(int argc, char **argv, struct global_opts *g)
+{
+  struct create_args a = { .opts = { .root = g->root } };
+  argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+  if (a.error)
+    return cmd_fail(a.error);
+  if (a.detach)
+    return cmd_fail(herr_new("create: --detach is an option of run, not of create"));
+  herr e = cmd_check_systemd_cgroup(g);
+  if (e)
+    return cmd_fail(e);
+  pid_t pid;
+  e = container_create(&a.opts, &pid);
+  if (e)
+    return cmd_fail(herr_wrap(e, "create"));
+  return 0;
+}

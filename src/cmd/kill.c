@@ -1,0 +1,63 @@
+/* kill.c - `hull kill [--all] ID [SIGNAL]` (runtime.md "Kill"). */
+#include <argp.h>
+#include <signal.h>
+#include <stdbool.h>
+
+#include "cmd.h"
+#include "container.h"
+#include "signals.h"
+
+struct kill_args {
+  const char *id;
+  const char *signal;
+  bool all;
+};
+
+static const struct argp_option options[] = {
+  { "all", 'a', NULL, 0, "signal every process of the container", 0 },
+  { 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+  struct kill_args *a = state->input;
+  switch (key) {
+  case 'a':
+    a->all = true;
+    return 0;
+  case ARGP_KEY_ARG:
+    if (!a->id)
+      a->id = arg;
+    else if (!a->signal)
+      a->signal = arg;
+    else
+      argp_error(state, "unexpected argument \"%s\"", arg);
+    return 0;
+  case ARGP_KEY_END:
+    if (!a->id)
+      argp_error(state, "a container id is required");
+    return 0;
+  default:
+    return ARGP_ERR_UNKNOWN;
+  }
+}
+
+static const struct argp argp = {
+  options, parse_opt, "ID [SIGNAL]",
+  "Send SIGNAL (a name with or without SIG, or a number; default TERM) to a container.",
+  NULL, NULL, NULL,
+};
+
+int cmd_kill(int argc, char **argv, struct global_opts *g)
+{
+  struct kill_args a = { 0 };
+  argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+  int signo = SIGTERM;
+  if (a.signal) {
+    herr e = signal_parse(a.signal, &signo);
+    if (e)
+      return cmd_fail(herr_wrap(e, "kill"));
+  }
+  herr e = container_kill(g->root, a.id, signo, a.all);
+  return e ? cmd_fail(e) : 0;
+}

@@ -1,0 +1,48 @@
+/* run.c - `hull run [OPTIONS] ID`: create, start, wait, delete. */
+#include <argp.h>
+
+#include "cmd.h"
+#include "container.h"
+#include "create_options.h"
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+  struct create_args *a = state->input;
+  switch (key) {
+  case ARGP_KEY_ARG:
+    if (a->opts.id)
+      argp_error(state, "unexpected argument \"%s\"", arg);
+    a->opts.id = arg;
+    return 0;
+  case ARGP_KEY_END:
+    if (!a->opts.id)
+      argp_error(state, "a container id is required");
+    return 0;
+  default:
+    return create_options_parse(key, arg, state, a);
+  }
+}
+
+static const struct argp argp = {
+  create_options, parse_opt, "ID",
+  "Create and start a container, wait for its process and delete it; hull exits with the "
+  "process's status (128+N when killed by signal N).",
+  NULL, NULL, NULL,
+};
+
+int cmd_run(int argc, char **argv, struct global_opts *g)
+{
+  struct create_args a = { .opts = { .root = g->root } };
+  argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+  if (a.error)
+    return cmd_fail(a.error);
+  herr e = cmd_check_systemd_cgroup(g);
+  if (e)
+    return cmd_fail(e);
+  struct run_opts ro = { .create = a.opts, .detach = a.detach };
+  int status = 0;
+  e = container_run(&ro, &status);
+  if (e)
+    return cmd_fail(herr_wrap(e, "run"));
+  return status;
+}

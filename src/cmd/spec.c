@@ -1,0 +1,57 @@
+/* spec.c - `hull spec [--bundle DIR]`: write a default config.json. */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cmd.h"
+#include "spec.h"
+#include "utils.h"
+
+static const struct argp_option options[] = {
+  { "bundle", 'b', "DIR", 0, "write DIR/config.json (default: the current directory)", 0 },
+  { 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+  const char **bundle = state->input;
+  switch (key) {
+  case 'b':
+    *bundle = arg;
+    return 0;
+  case ARGP_KEY_ARG:
+    argp_error(state, "unexpected argument \"%s\"", arg);
+    return 0;
+  default:
+    return ARGP_ERR_UNKNOWN;
+  }
+}
+
+static const struct argp argp = {
+  options, parse_opt, "", "Write a default config.json to run busybox-like images.", NULL, NULL, NULL,
+};
+
+static herr write_default_config(const char *bundle)
+{
+  _cleanup_free_ char *path = path_join(bundle, "config.json");
+  _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST)
+    return herr_new("spec: %s already exists: remove it first", path);
+  if (fd < 0)
+    return herr_sys("spec: create %s", path);
+  const char *text = oci_default_config_json();
+  TRY_WRAP(write_all(fd, text, strlen(text)), "spec: write %s", path);
+  return NULL;
+}
+
+int cmd_spec(int argc, char **argv, struct global_opts *g)
+{
+  (void)g;
+  const char *bundle = ".";
+  argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &bundle);
+  herr e = write_default_config(bundle);
+  return e ? cmd_fail(e) : 0;
+}

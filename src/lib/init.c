@@ -1,0 +1,324 @@
+/* init.c - the container set-up sequence.
+ *
+ * container_setup() is the whole story, top to bottom, one step per concern in
+ * the order the spec implies (runtime.md "Lifecycle", config.md "Hooks").  It
+ * runs in the cloned process, inside the new namespaces.  Until SYNC_READY an
+ * error goes back to `create` over the sync socket; after `start` released us,
+ * it goes to `start` through exec.fifo.
+ */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/keyctl.h>
+
+#include "capabilities.h"
+#include "cleanup.h"
+#include "devices.h"
+#include "hooks.h"
+#include "inroot.h"
+#include "log.h"
+#include "masked_paths.h"
+#include "mounts.h"
+#include "process.h"
+#include "rlimits.h"
+#include "rootfs.h"
+#include "state.h"
+#include "sync.h"
+#include "sysctl.h"
+#include "utils.h"
+#include "uts.h"
+
+/* What the set-up opens along the way and the later steps use. */
+struct init_run {
+  struct init_ctx *ctx;
+  int rootfd;          /* O_PATH fd of the rootfs mount */
+  int start_fifo;      /* read: `start` writes one byte */
+  int exec_fifo;       /* held open until execve: EOF tells `start` it worked */
+  char *executable;    /* args[0] resolved in the container */
+};
+
+static herr wait_for_id_maps(struct init_run *r)
+{
+  if (!r->ctx->plan->new_user)
+    return NULL;
+  TRY(sync_expect(r->ctx->sync_fd, SYNC_ID_MAPPED, NULL));
+  return NULL;
+}
+
+/* A pid namespace created after joining a user namespace holds only the
+ * caller's children: fork once more and let the child go on as the container
+ * process, reporting its pid in the runtime's terms. */
+static herr second_fork_if_needed(struct init_run *r)
+{
+  if (!r->ctx->plan->needs_second_fork)
+    return NULL;
+  pid_t pid = fork();
+  if (pid < 0)
+    return herr_sys("fork the container process");
+  if (pid > 0)
+    _exit(0);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return herr_sys("prctl(PR_SET_PDEATHSIG)");
+  return sync_send_pid_creds(r->ctx->sync_fd);
+}
+
+static herr join_namespaces(struct init_run *r)
+{
+  TRY(ns_join_and_unshare(r->ctx->plan));
+  return second_fork_if_needed(r);
+}
+
+/* Inside a new user namespace we keep the runtime's host ids (shown as the
+ * overflow id) while we open the state FIFOs and mount the rootfs: the host
+ * paths to them may be closed to the mapped root.  Then become the mapped
+ * root, so that sysctls and hooks run as root of the container. */
+static herr become_root(struct init_run *r)
+{
+  if (!r->ctx->plan->has[OCI_NS_USER])
+    return NULL;
+  if (setresgid(0, 0, 0) < 0)
+    return herr_sys("setresgid(0) in the user namespace (is gid 0 mapped?)");
+  if (setresuid(0, 0, 0) < 0)
+    return herr_sys("setresuid(0) in the user namespace (is uid 0 mapped?)");
+  return NULL;
+}
+
+static herr join_session_keyring(struct init_run *r)
+{
+  if (r->ctx->no_new_keyring)
+    return NULL;
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, r->ctx->id) < 0 && errno != ENOSYS)
+    return herr_sys("create the session keyring");
+  return NULL;
+}
+
+/* Opened O_RDWR so that neither open blocks; exec.fifo closes on execve. */
+static herr open_start_fifos(struct init_run *r)
+{
+  r->start_fifo = openat(r->ctx->state_dirfd, STATE_START_FIFO, O_RDWR | O_CLOEXEC);
+  if (r->start_fifo < 0)
+    return herr_sys("open %s", STATE_START_FIFO);
+  r->exec_fifo = openat(r->ctx->state_dirfd, STATE_EXEC_FIFO, O_RDWR | O_CLOEXEC);
+  if (r->exec_fifo < 0)
+    return herr_sys("open %s", STATE_EXEC_FIFO);
+  close(r->ctx->state_dirfd);
+  r->ctx->state_dirfd = -1;
+  return NULL;
+}
+
+static bool dev_is_bind_mount(const struct oci_config *cfg)
+{
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    const struct oci_mount *m = &cfg->mounts[i];
+    if (!m->destination || strcmp(m->destination, "/dev"))
+      continue;
+    if (m->type && !strcmp(m->type, "bind"))
+      return true;
+    for (size_t j = 0; j < m->n_options; j++)
+      if (!strcmp(m->options[j], "bind") || !strcmp(m->options[j], "rbind"))
+        return true;
+  }
+  return false;
+}
+
+static herr mount_rootfs(struct init_run *r)
+{
+  const struct oci_config *cfg = r->ctx->cfg;
+  bool userns = r->ctx->plan->has[OCI_NS_USER];
+  TRY(rootfs_prepare(cfg, r->ctx->rootfs, &r->rootfd));
+  TRY(mounts_apply(cfg, r->rootfd, userns));
+  TRY(devices_create(cfg->linux_, r->rootfd, userns, dev_is_bind_mount(cfg)));
+  if (cfg->process && cfg->process->cwd) {
+    _cleanup_close_ int cwd = -1;
+    TRY_WRAP(inroot_create(r->rootfd, cfg->process->cwd, INROOT_DIR, &cwd), "process.cwd");
+  }
+  return NULL;
+}
+
+static herr configure_kernel(struct init_run *r)
+{
+  const struct oci_config *cfg = r->ctx->cfg;
+  TRY(uts_apply(cfg));
+  TRY(sysctl_apply(cfg->linux_));
+  if (cfg->process)
+    TRY(process_set_oom_score_adj(cfg->process));
+  return NULL;
+}
+
+static char *hook_state_json(struct init_run *r, enum container_status status)
+{
+  struct container_state st = {
+    .id = (char *)r->ctx->id,
+    .bundle = (char *)r->ctx->bundle,
+    .pid = getpid(),
+    .annotations = r->ctx->cfg->annotations,
+    .n_annotations = r->ctx->cfg->n_annotations,
+  };
+  return state_to_json(&st, status, false);
+}
+
+/* prestart and createRuntime run in the runtime; createContainer here. */
+static herr run_create_hooks(struct init_run *r)
+{
+  const struct oci_hooks *h = r->ctx->cfg->hooks;
+  if (!h)
+    return NULL;
+  if (h->n_prestart || h->n_createRuntime) {
+    TRY(sync_send(r->ctx->sync_fd, SYNC_RUN_HOOKS, 0));
+    TRY(sync_expect(r->ctx->sync_fd, SYNC_HOOKS_DONE, NULL));
+  }
+  if (!h->n_createContainer)
+    return NULL;
+  _cleanup_free_ char *state = hook_state_json(r, STATUS_CREATING);
+  return hooks_run("createContainer", h->createContainer, h->n_createContainer, state);
+}
+
+static herr protect_paths(struct init_run *r)
+{
+  TRY(masked_paths_apply(r->ctx->cfg->linux_, r->rootfd));
+  TRY(readonly_paths_apply(r->ctx->cfg->linux_, r->rootfd));
+  return NULL;
+}
+
+static herr enter_rootfs(struct init_run *r)
+{
+  TRY(rootfs_enter(r->ctx->cfg, r->rootfd, r->ctx->no_pivot));
+  close(r->rootfd);
+  r->rootfd = -1;
+  if (r->ctx->cfg->root && r->ctx->cfg->root->readonly)
+    TRY(rootfs_make_readonly());
+  return NULL;
+}
+
+/* Process settings that can fail are checked now, so that `create` reports
+ * them rather than `start`. */
+static herr prepare_process(struct init_run *r)
+{
+  const struct oci_process *p = r->ctx->cfg->process;
+  if (!p)
+    return NULL;
+  TRY(rlimits_apply(p->rlimits, p->n_rlimits));
+  TRY(process_find_executable(p, &r->executable));
+  return NULL;
+}
+
+static herr report_ready(struct init_run *r)
+{
+  /* From here the runtime may exit: we must outlive it. */
+  if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+    return herr_sys("prctl(PR_SET_PDEATHSIG)");
+  TRY(sync_send(r->ctx->sync_fd, SYNC_READY, 0));
+  close(r->ctx->sync_fd);
+  r->ctx->sync_fd = -1;
+  return NULL;
+}
+
+static herr wait_for_start(struct init_run *r)
+{
+  char c;
+  ssize_t n;
+  while ((n = read(r->start_fifo, &c, 1)) < 0 && errno == EINTR)
+    ;
+  if (n != 1)
+    return herr_sys("waiting for start");
+  close(r->start_fifo);
+  r->start_fifo = -1;
+  return NULL;
+}
+
+static herr run_start_hooks(struct init_run *r)
+{
+  const struct oci_hooks *h = r->ctx->cfg->hooks;
+  if (!h || !h->n_startContainer)
+    return NULL;
+  _cleanup_free_ char *state = hook_state_json(r, STATUS_CREATED);
+  return hooks_run("startContainer", h->startContainer, h->n_startContainer, state);
+}
+
+/* Only 0, 1, 2 and the preserved fds may reach the user's program. */
+static herr prepare_fds(struct init_run *r)
+{
+  int keep_to = 3 + r->ctx->preserve_fds;
+  for (int fd = 3; fd < keep_to; fd++) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+      return herr_sys("preserve fd %d", fd);
+  }
+  return cloexec_fds_from(keep_to);
+}
+
+static herr become_process(struct init_run *r)
+{
+  const struct oci_process *p = r->ctx->cfg->process;
+  TRY(capabilities_apply_bounding(p->capabilities));
+  TRY(process_switch_user(p));
+  TRY(process_enter_cwd(p));
+  TRY(capabilities_apply_sets(p->capabilities));
+  TRY(process_set_no_new_privileges(p));
+  TRY(prepare_fds(r));
+  return NULL;
+}
+
+/* The `create` half: everything but the user's program. */
+static herr container_setup(struct init_run *r)
+{
+  TRY(wait_for_id_maps(r));
+  TRY(join_namespaces(r));
+  TRY(join_session_keyring(r));
+  TRY(open_start_fifos(r));
+  TRY(mount_rootfs(r));
+  TRY(become_root(r));
+  TRY(configure_kernel(r));
+  TRY(run_create_hooks(r));
+  TRY(protect_paths(r));
+  TRY(enter_rootfs(r));
+  TRY(prepare_process(r));
+  return report_ready(r);
+}
+
+/* The `start` half: released by `start`, become the process and execve. */
+static herr container_start_process(struct init_run *r)
+{
+  TRY(wait_for_start(r));
+  TRY(run_start_hooks(r));
+  TRY(become_process(r));
+  return process_exec(r->ctx->cfg->process, r->executable);
+}
+
+__attribute__((noreturn)) static void fail_to_start(struct init_run *r, herr e)
+{
+  _cleanup_free_ char *msg = herr_format(e);
+  herr w = write_all(r->exec_fifo, msg, strlen(msg));
+  herr_free(w);
+  herr_free(e);
+  _exit(127);
+}
+
+void init_main(struct init_ctx *ctx)
+{
+  struct init_run r = { .ctx = ctx, .rootfd = -1, .start_fifo = -1, .exec_fifo = -1 };
+  /* Die with the runtime until create is done: nothing half-made survives. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  herr e = container_setup(&r);
+  if (e) {
+    sync_send_error(ctx->sync_fd, e);
+    herr_free(e);
+    _exit(1);
+  }
+  if (!ctx->cfg->process) {
+    /* Nothing to run: `start` refuses; stay until killed. */
+    for (;;)
+      pause();
+  }
+  fail_to_start(&r, container_start_process(&r));
+}

@@ -1,0 +1,133 @@
+/* log.c - errors and warnings to stderr, and to the --log file when given. */
+#include "log.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+
+static int log_file_fd = -1;
+static enum log_format log_file_format = LOG_FORMAT_TEXT;
+static bool log_debug_on;
+
+static const char *const level_names[] = {
+  [LOG_LEVEL_ERROR] = "error",
+  [LOG_LEVEL_WARNING] = "warning",
+  [LOG_LEVEL_INFO] = "info",
+  [LOG_LEVEL_DEBUG] = "debug",
+};
+
+herr log_open(const char *path, enum log_format format)
+{
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return herr_sys("open log file %s", path);
+  log_close();
+  log_file_fd = fd;
+  log_file_format = format;
+  return NULL;
+}
+
+void log_set_debug(bool on)
+{
+  log_debug_on = on;
+}
+
+void log_close(void)
+{
+  if (log_file_fd >= 0)
+    close(log_file_fd);
+  log_file_fd = -1;
+}
+
+int log_fd(void)
+{
+  return log_file_fd;
+}
+
+static void format_time(char *buf, size_t len)
+{
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static void write_all_quiet(int fd, const char *buf, size_t len)
+{
+  while (len > 0) {
+    ssize_t w = write(fd, buf, len);
+    if (w <= 0)
+      return;
+    buf += w;
+    len -= (size_t)w;
+  }
+}
+
+static void write_log_file(enum log_level level, const char *msg)
+{
+  char when[64];
+  format_time(when, sizeof(when));
+  if (log_file_format == LOG_FORMAT_JSON) {
+    struct json_writer *w = jw_new(false);
+    jw_begin_object(w);
+    jw_kv_string(w, "level", level_names[level]);
+    jw_kv_string(w, "msg", msg);
+    jw_kv_string(w, "time", when);
+    jw_end_object(w);
+    size_t len;
+    char *line = jw_finish(w, &len);
+    if (line) {
+      line = realloc(line, len + 2);
+      if (line) {
+        line[len] = '\n';
+        write_all_quiet(log_file_fd, line, len + 1);
+      }
+      free(line);
+    }
+    return;
+  }
+  char *line = NULL;
+  int n = asprintf(&line, "%s %s: %s\n", when, level_names[level], msg);
+  if (n > 0)
+    write_all_quiet(log_file_fd, line, (size_t)n);
+  free(line);
+}
+
+static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+  if (level == LOG_LEVEL_DEBUG && !log_debug_on)
+    return;
+  char *msg = NULL;
+  if (vasprintf(&msg, fmt, ap) < 0)
+    return;
+  if (level == LOG_LEVEL_ERROR)
+    fprintf(stderr, "hull: %s\n", msg);
+  else
+    fprintf(stderr, "hull: %s: %s\n", level_names[level], msg);
+  if (log_file_fd >= 0)
+    write_log_file(level, msg);
+  free(msg);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  log_vmsg(level, fmt, ap);
+  va_end(ap);
+}
+
+void log_herr(const struct hull_error *e)
+{
+  char *msg = herr_format(e);
+  log_msg(LOG_LEVEL_ERROR, "%s", msg);
+  free(msg);
+}

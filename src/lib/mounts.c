@@ -1,0 +1,381 @@
+/* mounts.c - config.json `mounts[]`.
+ *
+ * Each destination is created and resolved inside the rootfs (inroot.c); the
+ * mount then targets /proc/self/fd/N so that no symlink in the image can move
+ * it.  Options come from one table.
+ */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "inroot.h"
+#include "log.h"
+#include "utils.h"
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_IGNORE };
+
+static const struct mount_option_def {
+  const char *name;
+  enum opt_kind kind;
+  unsigned long flag;
+  bool recursive;
+} option_table[] = {
+  { "defaults", OPT_IGNORE, 0, false },
+  { "ro", OPT_SET, MS_RDONLY, false },
+  { "rw", OPT_CLEAR, MS_RDONLY, false },
+  { "nosuid", OPT_SET, MS_NOSUID, false },
+  { "suid", OPT_CLEAR, MS_NOSUID, false },
+  { "nodev", OPT_SET, MS_NODEV, false },
+  { "dev", OPT_CLEAR, MS_NODEV, false },
+  { "noexec", OPT_SET, MS_NOEXEC, false },
+  { "exec", OPT_CLEAR, MS_NOEXEC, false },
+  { "sync", OPT_SET, MS_SYNCHRONOUS, false },
+  { "async", OPT_CLEAR, MS_SYNCHRONOUS, false },
+  { "dirsync", OPT_SET, MS_DIRSYNC, false },
+  { "remount", OPT_SET, MS_REMOUNT, false },
+  { "mand", OPT_SET, MS_MANDLOCK, false },
+  { "nomand", OPT_CLEAR, MS_MANDLOCK, false },
+  { "atime", OPT_CLEAR, MS_NOATIME, false },
+  { "noatime", OPT_SET, MS_NOATIME, false },
+  { "diratime", OPT_CLEAR, MS_NODIRATIME, false },
+  { "nodiratime", OPT_SET, MS_NODIRATIME, false },
+  { "relatime", OPT_SET, MS_RELATIME, false },
+  { "norelatime", OPT_CLEAR, MS_RELATIME, false },
+  { "strictatime", OPT_SET, MS_STRICTATIME, false },
+  { "nostrictatime", OPT_CLEAR, MS_STRICTATIME, false },
+  { "lazytime", OPT_SET, MS_LAZYTIME, false },
+  { "nolazytime", OPT_CLEAR, MS_LAZYTIME, false },
+  { "iversion", OPT_SET, MS_I_VERSION, false },
+  { "noiversion", OPT_CLEAR, MS_I_VERSION, false },
+  { "silent", OPT_SET, MS_SILENT, false },
+  { "loud", OPT_CLEAR, MS_SILENT, false },
+  { "nosymfollow", OPT_SET, MS_NOSYMFOLLOW, false },
+  { "bind", OPT_BIND, 0, false },
+  { "rbind", OPT_BIND, 0, true },
+  { "private", OPT_PROPAGATION, MS_PRIVATE, false },
+  { "rprivate", OPT_PROPAGATION, MS_PRIVATE, true },
+  { "shared", OPT_PROPAGATION, MS_SHARED, false },
+  { "rshared", OPT_PROPAGATION, MS_SHARED, true },
+  { "slave", OPT_PROPAGATION, MS_SLAVE, false },
+  { "rslave", OPT_PROPAGATION, MS_SLAVE, true },
+  { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE, false },
+  { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE, true },
+};
+
+static const struct mount_option_def *find_option(const char *name)
+{
+  for (size_t i = 0; i < sizeof(option_table) / sizeof(option_table[0]); i++)
+    if (!strcmp(option_table[i].name, name))
+      return &option_table[i];
+  return NULL;
+}
+
+bool mount_option_known(const char *name)
+{
+  return find_option(name) != NULL;
+}
+
+static herr append_data(char **data, const char *opt)
+{
+  char *n = NULL;
+  if (asprintf(&n, "%s%s%s", *data ? *data : "", *data ? "," : "", opt) < 0)
+    return herr_errno(ENOMEM, "mount options");
+  free(*data);
+  *data = n;
+  return NULL;
+}
+
+herr mount_options_parse(char *const *options, size_t n, const char *field,
+                         struct mount_options *out)
+{
+  memset(out, 0, sizeof(*out));
+  for (size_t i = 0; i < n; i++) {
+    const struct mount_option_def *d = find_option(options[i]);
+    if (!d) {
+      if (!strcmp(options[i], "idmap") || !strcmp(options[i], "ridmap") ||
+          !strcmp(options[i], "tmpcopyup")) {
+        mount_options_free(out);
+        return herr_new("%s.options[%zu]: \"%s\" is not supported by hull", field, i, options[i]);
+      }
+      herr e = append_data(&out->data, options[i]);
+      if (e) {
+        mount_options_free(out);
+        return e;
+      }
+      continue;
+    }
+    switch (d->kind) {
+    case OPT_SET:
+      out->flags |= d->flag;
+      out->clear &= ~d->flag;
+      break;
+    case OPT_CLEAR:
+      out->flags &= ~d->flag;
+      out->clear |= d->flag;
+      break;
+    case OPT_PROPAGATION:
+      out->propagation = d->flag | (d->recursive ? MS_REC : 0);
+      break;
+    case OPT_BIND:
+      out->bind = true;
+      out->recursive = d->recursive;
+      break;
+    case OPT_IGNORE:
+      break;
+    }
+  }
+  return NULL;
+}
+
+void mount_options_free(struct mount_options *o)
+{
+  free(o->data);
+  o->data = NULL;
+}
+
+/* Flags of an existing mount that a remount must keep: in a user namespace the
+ * kernel refuses to clear nosuid/nodev/noexec/ro/atime flags it locked. */
+static unsigned long locked_flags_of(const char *path)
+{
+  struct statvfs sv;
+  if (statvfs(path, &sv) < 0)
+    return 0;
+  static const struct {
+    unsigned long st, ms;
+  } map[] = {
+    { ST_RDONLY, MS_RDONLY }, { ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV },
+    { ST_NOEXEC, MS_NOEXEC }, { ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
+    { ST_RELATIME, MS_RELATIME },
+  };
+  unsigned long r = 0;
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+    if (sv.f_flag & map[i].st)
+      r |= map[i].ms;
+  return r;
+}
+
+/* MS_BIND|MS_REMOUNT with `flags`; retry keeping locked flags on EPERM. */
+static herr remount_bind(const char *target, unsigned long flags, const char *what)
+{
+  const unsigned long remount = MS_BIND | MS_REMOUNT;
+  if (mount(NULL, target, NULL, remount | flags, NULL) == 0)
+    return NULL;
+  if (errno == EPERM) {
+    unsigned long keep = locked_flags_of(target) & ~MS_RDONLY;
+    if (mount(NULL, target, NULL, remount | flags | keep, NULL) == 0)
+      return NULL;
+  }
+  return herr_sys("%s: remount", what);
+}
+
+static herr set_propagation(const char *target, unsigned long propagation, const char *what)
+{
+  if (propagation && mount(NULL, target, NULL, propagation, NULL) < 0)
+    return herr_sys("%s: set propagation", what);
+  return NULL;
+}
+
+/* The rootfs-relative fd of a mount's destination, created as dir or file. */
+static herr open_destination(int rootfd, const struct oci_mount *m, bool source_is_dir, int *fd)
+{
+  return inroot_create(rootfd, m->destination, source_is_dir ? INROOT_DIR : INROOT_FILE, fd);
+}
+
+static herr mount_bind(const struct oci_mount *m, const struct mount_options *o, int rootfd,
+                       const char *what)
+{
+  if (!m->source)
+    return herr_new("%s.source: a bind mount needs a source", what);
+  struct stat st;
+  if (stat(m->source, &st) < 0)
+    return herr_sys("%s: bind source %s", what, m->source);
+  _cleanup_close_ int dst = -1;
+  TRY_WRAP(open_destination(rootfd, m, S_ISDIR(st.st_mode), &dst), "%s: destination", what);
+  struct fd_path target = fd_path(dst);
+  unsigned long bind = MS_BIND | (o->recursive ? MS_REC : 0);
+  if (mount(m->source, target.s, NULL, bind, NULL) < 0)
+    return herr_sys("%s: bind %s", what, m->source);
+  /* The fd still points below the new mount: reopen to reach the mount itself. */
+  _cleanup_close_ int mnt = -1;
+  TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
+  struct fd_path mp = fd_path(mnt);
+  unsigned long flags = o->flags & ~(MS_REMOUNT | MS_BIND | MS_REC);
+  if (flags)
+    TRY(remount_bind(mp.s, flags, what));
+  return set_propagation(mp.s, o->propagation, what);
+}
+
+/* Filesystems a user namespace may not mount without owning another
+ * namespace: fall back to binding the runtime's own instance, as runc does. */
+static const struct {
+  const char *type;
+  const char *host_path;
+} userns_bind_fallbacks[] = {
+  { "sysfs", "/sys" },
+  { "mqueue", "/dev/mqueue" },
+};
+
+static herr mount_bind_fallback(const struct oci_mount *m, const struct mount_options *o,
+                                int rootfd, const char *what)
+{
+  for (size_t i = 0; i < sizeof(userns_bind_fallbacks) / sizeof(userns_bind_fallbacks[0]); i++) {
+    if (strcmp(userns_bind_fallbacks[i].type, m->type))
+      continue;
+    struct oci_mount alt = *m;
+    alt.source = (char *)userns_bind_fallbacks[i].host_path;
+    struct mount_options ao = *o;
+    ao.recursive = true;
+    log_debug("%s: %s not mountable here, binding %s instead", what, m->type, alt.source);
+    return mount_bind(&alt, &ao, rootfd, what);
+  }
+  return herr_errno(EPERM, "%s: mount %s", what, m->type);
+}
+
+static herr mount_fs_at(const char *source, const char *target, const char *type,
+                        unsigned long flags, const char *data)
+{
+  if (mount(source, target, type, flags, data) < 0)
+    return herr_sys("mount %s", type);
+  return NULL;
+}
+
+/* cgroup mounts: cgroup2 on a unified host; on v1/hybrid hosts a tmpfs with
+ * one cgroup mount per hierarchy of this process, like runc. */
+static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags)
+{
+  _cleanup_free_ char *text = NULL;
+  TRY(read_file("/proc/self/cgroup", &text, NULL));
+  char *save = NULL;
+  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    /* "ID:controllers:path" */
+    char *c1 = strchr(line, ':');
+    char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (!c2)
+      continue;
+    *c2 = '\0';
+    const char *ctrls = c1 + 1;
+    const char *dir;
+    const char *type = "cgroup";
+    char data[256];
+    if (!*ctrls) {
+      dir = "unified";
+      type = "cgroup2";
+      data[0] = '\0';
+    } else if (!strncmp(ctrls, "name=", 5)) {
+      dir = ctrls + 5;
+      snprintf(data, sizeof(data), "none,%s", ctrls);
+    } else {
+      dir = ctrls;
+      snprintf(data, sizeof(data), "%s", ctrls);
+    }
+    if (mkdirat(dirfd, dir, 0755) < 0 && errno != EEXIST)
+      return herr_sys("mkdir cgroup/%s", dir);
+    _cleanup_close_ int sub = openat(dirfd, dir, O_PATH | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
+    if (sub < 0)
+      return herr_sys("open cgroup/%s", dir);
+    struct fd_path p = fd_path(sub);
+    TRY_WRAP(mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL), "cgroup/%s", dir);
+  }
+  return NULL;
+}
+
+static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *o, int rootfd,
+                         const char *what)
+{
+  _cleanup_close_ int dst = -1;
+  TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
+  struct fd_path target = fd_path(dst);
+  unsigned long flags = o->flags & ~MS_REMOUNT;
+  struct statfs sfs;
+  if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+    return herr_wrap(mount_fs_at("cgroup2", target.s, "cgroup2", flags, NULL), "%s", what);
+  TRY_WRAP(mount_fs_at("tmpfs", target.s, "tmpfs", flags & ~MS_RDONLY, "mode=755"), "%s", what);
+  _cleanup_close_ int dir = -1;
+  TRY_WRAP(inroot_open(rootfd, m->destination, O_DIRECTORY | O_RDONLY, &dir), "%s", what);
+  TRY_WRAP(mount_cgroup_v1_hierarchies(dir, flags), "%s", what);
+  if (flags & MS_RDONLY) {
+    _cleanup_close_ int mnt = -1;
+    TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
+    struct fd_path mp = fd_path(mnt);
+    if (mount(NULL, mp.s, NULL, MS_REMOUNT | flags, "mode=755") < 0)
+      return herr_sys("%s: remount read-only", what);
+  }
+  return NULL;
+}
+
+static herr mount_filesystem(const struct oci_mount *m, const struct mount_options *o,
+                             int rootfd, bool in_userns, const char *what)
+{
+  if (!m->type || !*m->type)
+    return herr_new("%s.type: a mount that is not a bind mount needs a type", what);
+  if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
+    return mount_cgroup(m, o, rootfd, what);
+  _cleanup_close_ int dst = -1;
+  TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
+  struct fd_path target = fd_path(dst);
+  const char *source = m->source && *m->source ? m->source : m->type;
+  if (mount(source, target.s, m->type, o->flags & ~MS_REMOUNT, o->data) < 0) {
+    if (errno == EPERM && in_userns)
+      return mount_bind_fallback(m, o, rootfd, what);
+    return herr_sys("%s: mount %s on %s", what, m->type, m->destination);
+  }
+  if (o->propagation) {
+    _cleanup_close_ int mnt = -1;
+    TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
+    struct fd_path mp = fd_path(mnt);
+    TRY(set_propagation(mp.s, o->propagation, what));
+  }
+  return NULL;
+}
+
+static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, size_t idx)
+{
+  char what[48];
+  snprintf(what, sizeof(what), "mounts[%zu]", idx);
+  if (!m->destination || !*m->destination)
+    return herr_new("%s.destination: missing", what);
+  struct mount_options o;
+  TRY(mount_options_parse(m->options, m->n_options, what, &o));
+  bool bind = o.bind || (m->type && !strcmp(m->type, "bind"));
+  herr e = bind ? mount_bind(m, &o, rootfd, what)
+                : mount_filesystem(m, &o, rootfd, in_userns, what);
+  mount_options_free(&o);
+  if (e)
+    return herr_wrap(e, "mount %s", m->destination);
+  return NULL;
+}
+
+herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns)
+{
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    TRY(mount_one(&cfg->mounts[i], rootfd, in_userns, i));
+  return NULL;
+}
+
+herr mount_remount_readonly(int rootfd, const char *path)
+{
+  _cleanup_close_ int fd = -1;
+  TRY(inroot_open(rootfd, path, O_PATH, &fd));
+  struct fd_path p = fd_path(fd);
+  if (mount(p.s, p.s, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return herr_sys("bind %s", path);
+  _cleanup_close_ int mnt = -1;
+  TRY(inroot_open(rootfd, path, O_PATH, &mnt));
+  struct fd_path mp = fd_path(mnt);
+  return remount_bind(mp.s, MS_RDONLY, path);
+}

@@ -1,0 +1,35 @@
+/* mounts.h - config.json `mounts[]`, applied in order inside the rootfs. */
+#ifndef HULL_MOUNTS_H
+#define HULL_MOUNTS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* The mount(2) flags, propagation and data string of an options list.
+ * Unknown options are filesystem data ("size=64k", "mode=755"). */
+struct mount_options {
+  unsigned long flags;       /* MS_* set */
+  unsigned long clear;       /* MS_* explicitly cleared (rw, suid, ...) */
+  unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) */
+  bool bind;
+  bool recursive;
+  char *data;                /* comma-joined fs options, NULL if none */
+};
+
+herr mount_options_parse(char *const *options, size_t n, const char *field,
+                         struct mount_options *out);
+void mount_options_free(struct mount_options *o);
+/* Is `name` an option hull understands (for `features`)? */
+bool mount_option_known(const char *name);
+
+/* Apply every mount of the config under `rootfd` (an fd of the rootfs mount).
+ * `in_userns` selects the bind fallbacks for filesystems a user namespace may
+ * not mount. */
+herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns);
+
+/* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */
+herr mount_remount_readonly(int rootfd, const char *path);
+
+#endif

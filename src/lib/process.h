@@ -1,0 +1,32 @@
+/* process.h - the container's process: who it runs as and what it executes. */
+#ifndef HULL_PROCESS_H
+#define HULL_PROCESS_H
+
+#include "error.h"
+#include "spec.h"
+
+/* Checks that need no container: cwd absolute, args present. */
+herr process_validate(const struct oci_process *p);
+
+/* Find args[0] like execvp would, with PATH from process.env (inside the
+ * container, after pivot_root).  Error: `exec: "foo": executable file not
+ * found in $PATH (PATH=...)`, or "permission denied" for a non-executable file
+ * (podman maps those words to exit codes 127 and 126). */
+herr process_find_executable(const struct oci_process *p, char **path);
+
+/* process.oomScoreAdj, written to /proc/self/oom_score_adj. */
+herr process_set_oom_score_adj(const struct oci_process *p);
+
+/* additionalGids, gid, uid (keeping capabilities across the switch) and umask. */
+herr process_switch_user(const struct oci_process *p);
+
+/* chdir(process.cwd), resolved inside the container. */
+herr process_enter_cwd(const struct oci_process *p);
+
+/* process.noNewPrivileges */
+herr process_set_no_new_privileges(const struct oci_process *p);
+
+/* execve(path, args, env).  Returns only on failure. */
+herr process_exec(const struct oci_process *p, const char *path);
+
+#endif

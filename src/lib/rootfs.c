@@ -1,0 +1,119 @@
+/* rootfs.c - propagation, the rootfs mount and pivot_root (config.md "Root",
+ * config-linux.md "Rootfs Mount Propagation"). */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "inroot.h"
+#include "utils.h"
+
+static const struct {
+  const char *name;
+  unsigned long flags;
+} propagation_table[] = {
+  { "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+  { "shared", MS_SHARED },   { "rshared", MS_SHARED | MS_REC },
+  { "slave", MS_SLAVE },     { "rslave", MS_SLAVE | MS_REC },
+  { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+};
+
+static herr propagation_flags(const char *name, unsigned long *flags)
+{
+  *flags = MS_SLAVE | MS_REC;
+  if (!name || !*name)
+    return NULL;
+  for (size_t i = 0; i < sizeof(propagation_table) / sizeof(propagation_table[0]); i++) {
+    if (!strcmp(propagation_table[i].name, name)) {
+      *flags = propagation_table[i].flags;
+      return NULL;
+    }
+  }
+  return herr_new("linux.rootfsPropagation: unknown value \"%s\"", name);
+}
+
+herr rootfs_prepare(const struct oci_config *cfg, const char *rootfs, int *rootfd)
+{
+  unsigned long prop;
+  TRY(propagation_flags(cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL, &prop));
+  /* Never let the container's mounts reach the host: the tree starts as a
+   * slave (or what the config asks) before anything is mounted. */
+  unsigned long first = (prop & MS_SHARED) ? (MS_SLAVE | MS_REC) : prop;
+  if (mount(NULL, "/", NULL, first, NULL) < 0)
+    return herr_sys("set propagation of /");
+  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return herr_sys("bind the rootfs %s onto itself", rootfs);
+  int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return herr_sys("open rootfs %s", rootfs);
+  *rootfd = fd;
+  return NULL;
+}
+
+static herr pivot_into(int rootfd)
+{
+  _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (oldroot < 0)
+    return herr_sys("open /");
+  if (fchdir(rootfd) < 0)
+    return herr_sys("chdir into the rootfs");
+  /* pivot_root(".", ".") stacks the old root under the new one; detach it. */
+  if (syscall(SYS_pivot_root, ".", ".") < 0)
+    return herr_sys("pivot_root");
+  if (fchdir(oldroot) < 0)
+    return herr_sys("chdir to the old root");
+  if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return herr_sys("make the old root a slave");
+  if (umount2(".", MNT_DETACH) < 0)
+    return herr_sys("detach the old root");
+  if (chdir("/") < 0)
+    return herr_sys("chdir /");
+  return NULL;
+}
+
+static herr move_into(int rootfd)
+{
+  if (fchdir(rootfd) < 0)
+    return herr_sys("chdir into the rootfs");
+  if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+    return herr_sys("move the rootfs onto /");
+  if (chroot(".") < 0)
+    return herr_sys("chroot");
+  if (chdir("/") < 0)
+    return herr_sys("chdir /");
+  return NULL;
+}
+
+herr rootfs_enter(const struct oci_config *cfg, int rootfd, bool no_pivot)
+{
+  TRY(no_pivot ? move_into(rootfd) : pivot_into(rootfd));
+  /* pivot_root refuses shared mounts: a shared root is made only now. */
+  unsigned long prop;
+  TRY(propagation_flags(cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL, &prop));
+  if ((prop & MS_SHARED) && mount(NULL, "/", NULL, prop, NULL) < 0)
+    return herr_sys("linux.rootfsPropagation: make / shared");
+  return NULL;
+}
+
+herr rootfs_make_readonly(void)
+{
+  struct statvfs sv;
+  unsigned long keep = 0;
+  if (statvfs("/", &sv) == 0) {
+    if (sv.f_flag & ST_NOSUID)
+      keep |= MS_NOSUID;
+    if (sv.f_flag & ST_NODEV)
+      keep |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC)
+      keep |= MS_NOEXEC;
+  }
+  if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+    return herr_sys("root.readonly: remount / read-only");
+  return NULL;
+}

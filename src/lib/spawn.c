@@ -1,0 +1,310 @@
+/* spawn.c - the runtime's side of `create`.  See spawn.h and sync.h. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capabilities.h"
+#include "cleanup.h"
+#include "hooks.h"
+#include "init.h"
+#include "log.h"
+#include "namespaces.h"
+#include "process.h"
+#include "state.h"
+#include "sync.h"
+#include "sysctl.h"
+#include "utils.h"
+#include "uts.h"
+
+/* Everything a create holds, so that one function can undo it. */
+struct spawn {
+  const struct create_opts *o;
+  char *bundle;
+  char *rootfs;
+  char *config_text;
+  size_t config_len;
+  struct oci_config *cfg;
+  struct ns_plan plan;
+  int rootfd;     /* --root */
+  int dirfd;      /* --root/ID, locked */
+  int sync[2];
+  pid_t pid;      /* the container process */
+  pid_t direct;   /* our direct child (differs after a second fork) */
+};
+
+static herr load_bundle(struct spawn *s)
+{
+  const char *bundle = s->o->bundle ? s->o->bundle : ".";
+  TRY_WRAP(real_path(bundle, &s->bundle), "bundle");
+  _cleanup_free_ char *config = path_join(s->bundle, "config.json");
+  TRY_WRAP(read_file(config, &s->config_text, &s->config_len), "bundle %s", s->bundle);
+  TRY_WRAP(oci_config_parse(s->config_text, s->config_len, &s->cfg), "%s", config);
+  if (!s->cfg->root || !s->cfg->root->path)
+    return herr_new("%s: root.path: required", config);
+  const char *root = s->cfg->root->path;
+  _cleanup_free_ char *joined = root[0] == '/' ? xstrdup(root) : path_join(s->bundle, root);
+  TRY_WRAP(real_path(joined, &s->rootfs), "root.path: rootfs");
+  struct stat st;
+  if (stat(s->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+    return herr_new("root.path: rootfs %s is not a directory", s->rootfs);
+  return NULL;
+}
+
+/* Refuse what cannot work before anything is made (runtime.md "Create": an
+ * error must leave the host as if nothing was attempted). */
+static herr validate_config(struct spawn *s)
+{
+  const struct oci_config *cfg = s->cfg;
+  TRY(ns_plan_prepare(cfg, &s->plan));
+  TRY(uts_validate(cfg, s->plan.has[OCI_NS_UTS]));
+  TRY(sysctl_validate(cfg->linux_, s->plan.has));
+  if (s->o->console_socket)
+    return herr_new("--console-socket: terminals are not supported by this hull yet");
+  if (!cfg->process)
+    return NULL;
+  TRY(process_validate(cfg->process));
+  if (cfg->process->terminal)
+    return herr_new("process.terminal: terminals are not supported by this hull yet; set \"terminal\": false");
+  if (cfg->process->capabilities)
+    TRY(capabilities_validate(cfg->process->capabilities));
+  return NULL;
+}
+
+static herr make_state_dir(struct spawn *s)
+{
+  TRY(state_root_open(s->o->root, &s->rootfd));
+  TRY(state_dir_create(s->rootfd, s->o->id, &s->dirfd));
+  TRY(write_file_atomic_at(s->dirfd, STATE_CONFIG_FILE, s->config_text, s->config_len, 0600));
+  if (mkfifoat(s->dirfd, STATE_START_FIFO, 0600) < 0)
+    return herr_sys("mkfifo %s", STATE_START_FIFO);
+  if (mkfifoat(s->dirfd, STATE_EXEC_FIFO, 0600) < 0)
+    return herr_sys("mkfifo %s", STATE_EXEC_FIFO);
+  return NULL;
+}
+
+static pid_t clone_into_namespaces(int flags)
+{
+  struct clone_args args = { .flags = (uint64_t)flags, .exit_signal = SIGCHLD };
+  return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static herr clone_container(struct spawn *s)
+{
+  TRY(sync_pair(s->sync));
+  TRY(ns_parent_before_clone(&s->plan, s->cfg->linux_));
+  pid_t pid = clone_into_namespaces(s->plan.clone_flags);
+  if (pid == 0) {
+    close(s->sync[0]);
+    struct init_ctx ctx = {
+      .cfg = s->cfg, .id = s->o->id, .bundle = s->bundle, .rootfs = s->rootfs,
+      .plan = &s->plan, .sync_fd = s->sync[1], .state_dirfd = s->dirfd,
+      .no_pivot = s->o->no_pivot, .no_new_keyring = s->o->no_new_keyring,
+      .preserve_fds = s->o->preserve_fds,
+    };
+    init_main(&ctx);
+  }
+  herr e = pid < 0 ? herr_sys("clone the container process") : NULL;
+  herr back = ns_parent_after_clone(&s->plan);
+  if (e) {
+    herr_free(back);
+    return e;
+  }
+  close(s->sync[1]);
+  s->sync[1] = -1;
+  s->pid = s->direct = pid;
+  return back;
+}
+
+static herr wait_second_fork(struct spawn *s)
+{
+  if (!s->plan.needs_second_fork)
+    return NULL;
+  int pid;
+  herr e = sync_expect(s->sync[0], SYNC_PID, &pid);
+  int status;
+  while (waitpid(s->direct, &status, 0) < 0 && errno == EINTR)
+    ;
+  s->direct = 0;
+  if (e)
+    return e;
+  s->pid = pid;
+  return NULL;
+}
+
+static void fill_state(struct spawn *s, struct container_state *st)
+{
+  memset(st, 0, sizeof(*st));
+  st->ociVersion = s->cfg->ociVersion;
+  st->id = (char *)s->o->id;
+  st->bundle = s->bundle;
+  st->pid = s->pid;
+  st->rootfs = s->rootfs;
+  st->annotations = s->cfg->annotations;
+  st->n_annotations = s->cfg->n_annotations;
+}
+
+static herr run_runtime_hooks(struct spawn *s)
+{
+  const struct oci_hooks *h = s->cfg->hooks;
+  if (!h || (!h->n_prestart && !h->n_createRuntime))
+    return NULL;
+  TRY(sync_expect(s->sync[0], SYNC_RUN_HOOKS, NULL));
+  struct container_state st;
+  fill_state(s, &st);
+  _cleanup_free_ char *json = state_to_json(&st, STATUS_CREATING, false);
+  TRY(hooks_run("prestart", h->prestart, h->n_prestart, json));
+  TRY(hooks_run("createRuntime", h->createRuntime, h->n_createRuntime, json));
+  return sync_send(s->sync[0], SYNC_HOOKS_DONE, 0);
+}
+
+/* The parent's half of the protocol in sync.h. */
+static herr guide_setup(struct spawn *s)
+{
+  if (s->plan.new_user) {
+    herr e = ns_write_id_maps(s->pid, s->cfg->linux_);
+    if (e) {
+      sync_send_error(s->sync[0], e);
+      return e;
+    }
+    TRY(sync_send(s->sync[0], SYNC_ID_MAPPED, 0));
+  }
+  TRY(wait_second_fork(s));
+  herr e = run_runtime_hooks(s);
+  if (e) {
+    sync_send_error(s->sync[0], e);
+    return e;
+  }
+  return sync_expect(s->sync[0], SYNC_READY, NULL);
+}
+
+static herr write_pid_file(const char *path, pid_t pid)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  _cleanup_free_ char *abs = NULL;
+  _cleanup_free_ char *dir = xstrdup(path);
+  char *slash = strrchr(dir, '/');
+  const char *name = slash ? slash + 1 : dir;
+  if (slash)
+    *slash = '\0';
+  _cleanup_close_ int dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return herr_sys("--pid-file %s", path);
+  TRY_WRAP(write_file_atomic_at(dfd, name, buf, (size_t)n, 0644), "--pid-file %s", path);
+  return NULL;
+}
+
+static herr record_created(struct spawn *s)
+{
+  struct container_state st;
+  fill_state(s, &st);
+  st.pid_start_time = process_start_time(s->pid);
+  _cleanup_free_ char *now = state_now_rfc3339();
+  st.created = now;
+  st.owner = geteuid() == 0 ? "root" : NULL;
+  TRY(state_write(s->dirfd, &st));
+  if (s->o->pid_file)
+    TRY(write_pid_file(s->o->pid_file, s->pid));
+  return NULL;
+}
+
+herr kill_and_wait(pid_t pid, unsigned long long start_time)
+{
+  _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    return errno == ESRCH ? NULL : herr_sys("pidfd_open %d", (int)pid);
+  /* The pid may have been reused since it was recorded. */
+  if (start_time && process_start_time(pid) != start_time)
+    return NULL;
+  if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    return herr_sys("kill %d", (int)pid);
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+  while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+    ;
+  /* Reap it if it is ours; otherwise its parent does. */
+  waitpid(pid, NULL, WNOHANG);
+  return NULL;
+}
+
+/* runtime.md "Lifecycle": a create that fails after the container process
+ * exists goes on at step 12, so the poststop hooks run (as warnings). */
+static void run_poststop_after_failure(struct spawn *s)
+{
+  const struct oci_hooks *h = s->cfg ? s->cfg->hooks : NULL;
+  if (!h || !h->n_poststop)
+    return;
+  struct container_state st;
+  fill_state(s, &st);
+  _cleanup_free_ char *json = state_to_json(&st, STATUS_STOPPED, false);
+  hooks_run_warn("poststop", h->poststop, h->n_poststop, json);
+}
+
+/* Undo a failed create: the process (and with it its mount namespace) and the
+ * state directory. */
+static void undo_create(struct spawn *s)
+{
+  bool cloned = s->pid > 0;
+  if (s->direct > 0) {
+    kill(s->direct, SIGKILL);
+    waitpid(s->direct, NULL, 0);
+  }
+  if (s->pid > 0 && s->pid != s->direct)
+    herr_free(kill_and_wait(s->pid, 0));
+  if (cloned)
+    run_poststop_after_failure(s);
+  if (s->dirfd >= 0)
+    herr_free(state_dir_remove(s->rootfd, s->o->id));
+}
+
+static void spawn_release(struct spawn *s)
+{
+  free(s->bundle);
+  free(s->rootfs);
+  free(s->config_text);
+  oci_config_free(s->cfg);
+  ns_plan_release(&s->plan);
+  for (int i = 0; i < 2; i++)
+    if (s->sync[i] >= 0)
+      close(s->sync[i]);
+  if (s->dirfd >= 0)
+    close(s->dirfd);
+  if (s->rootfd >= 0)
+    close(s->rootfd);
+}
+
+static herr spawn_steps(struct spawn *s)
+{
+  TRY(state_validate_id(s->o->id));
+  TRY(load_bundle(s));
+  TRY(validate_config(s));
+  TRY(make_state_dir(s));
+  TRY(clone_container(s));
+  TRY(guide_setup(s));
+  return record_created(s);
+}
+
+herr spawn_container(const struct create_opts *o, pid_t *pid)
+{
+  struct spawn s = { .o = o, .rootfd = -1, .dirfd = -1, .sync = { -1, -1 } };
+  for (int i = 0; i < OCI_NS_COUNT; i++)
+    s.plan.join_fd[i] = -1;
+  s.plan.saved_pid_fd = s.plan.saved_time_fd = -1;
+  herr e = spawn_steps(&s);
+  if (e)
+    undo_create(&s);
+  else
+    *pid = s.pid;
+  spawn_release(&s);
+  return e;
+}

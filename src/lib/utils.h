@@ -1,0 +1,37 @@
+/* utils.h - small file and string helpers shared by the engine. */
+#ifndef HULL_UTILS_H
+#define HULL_UTILS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* Read a whole file (NUL-terminated); `len` may be NULL. */
+herr read_file(const char *path, char **out, size_t *len);
+herr read_file_at(int dirfd, const char *path, char **out, size_t *len);
+/* Write `len` bytes to an existing file (e.g. under /proc). */
+herr write_file(const char *path, const char *data, size_t len);
+herr write_file_at(int dirfd, const char *path, const char *data, size_t len);
+/* Write a file atomically: temp file in the same dir, fsync-free rename. */
+herr write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+herr write_all(int fd, const void *buf, size_t len);
+/* mkdir -p (existing dirs are fine). */
+herr mkdir_p(const char *path, mode_t mode);
+/* Join two path parts with exactly one '/' between them; caller frees. */
+char *path_join(const char *a, const char *b);
+/* Realpath that reports errors as herr. */
+herr real_path(const char *path, char **out);
+/* Close every fd >= `from` except those listed (sorted not required). */
+void close_fds_from(int from);
+/* Make fds >= from close-on-exec. */
+herr cloexec_fds_from(int from);
+/* Process start time in clock ticks (field 22 of /proc/PID/stat); 0 if gone. */
+unsigned long long process_start_time(pid_t pid);
+/* True when pid exists and is not a zombie. */
+bool process_alive(pid_t pid);
+/* strdup that aborts on OOM (used for tiny strings on paths that cannot fail usefully). */
+char *xstrdup(const char *s);
+
+#endif
