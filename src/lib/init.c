@@ -41,6 +41,7 @@
 /* What the set-up opens along the way and the later steps use. */
 struct init_run {
   struct init_ctx *ctx;
+  int rootfs_dir;      /* O_PATH fd of the rootfs directory (before the bind) */
   int rootfd;          /* O_PATH fd of the rootfs mount */
   int start_fifo;      /* read: `start` writes one byte */
   int exec_fifo;       /* held open until execve: EOF tells `start` it worked */
@@ -79,9 +80,9 @@ static herr join_namespaces(struct init_run *r)
 }
 
 /* Inside a new user namespace we keep the runtime's host ids (shown as the
- * overflow id) while we open the state FIFOs and mount the rootfs: the host
- * paths to them may be closed to the mapped root.  Then become the mapped
- * root, so that sysctls and hooks run as root of the container. */
+ * overflow id) only to open the host paths we need (open_host_paths); then we
+ * become the mapped root, so that what we create in the container's
+ * filesystems has an owner the namespace can represent. */
 static herr become_root(struct init_run *r)
 {
   if (!r->ctx->plan->has[OCI_NS_USER])
@@ -102,9 +103,12 @@ static herr join_session_keyring(struct init_run *r)
   return NULL;
 }
 
-/* Opened O_RDWR so that neither open blocks; exec.fifo closes on execve. */
-static herr open_start_fifos(struct init_run *r)
+/* What set-up needs from the host's paths is opened with the runtime's ids,
+ * before become_root(): the start FIFOs (O_RDWR so that neither open blocks;
+ * exec.fifo closes on execve) and the rootfs directory. */
+static herr open_host_paths(struct init_run *r)
 {
+  TRY(rootfs_open_dir(r->ctx->rootfs, &r->rootfs_dir));
   r->start_fifo = openat(r->ctx->state_dirfd, STATE_START_FIFO, O_RDWR | O_CLOEXEC);
   if (r->start_fifo < 0)
     return herr_sys("open %s", STATE_START_FIFO);
@@ -135,7 +139,9 @@ static herr mount_rootfs(struct init_run *r)
 {
   const struct oci_config *cfg = r->ctx->cfg;
   bool userns = r->ctx->plan->has[OCI_NS_USER];
-  TRY(rootfs_prepare(cfg, r->ctx->rootfs, &r->rootfd));
+  TRY(rootfs_prepare(cfg, r->rootfs_dir, &r->rootfd));
+  close(r->rootfs_dir);
+  r->rootfs_dir = -1;
   TRY(mounts_apply(cfg, r->rootfd, userns));
   TRY(devices_create(cfg->linux_, r->rootfd, userns, dev_is_bind_mount(cfg)));
   if (cfg->process && cfg->process->cwd) {
@@ -275,9 +281,9 @@ static herr container_setup(struct init_run *r)
   TRY(wait_for_id_maps(r));
   TRY(join_namespaces(r));
   TRY(join_session_keyring(r));
-  TRY(open_start_fifos(r));
-  TRY(mount_rootfs(r));
+  TRY(open_host_paths(r));
   TRY(become_root(r));
+  TRY(mount_rootfs(r));
   TRY(configure_kernel(r));
   TRY(run_create_hooks(r));
   TRY(protect_paths(r));
@@ -306,7 +312,7 @@ __attribute__((noreturn)) static void fail_to_start(struct init_run *r, herr e)
 
 void init_main(struct init_ctx *ctx)
 {
-  struct init_run r = { .ctx = ctx, .rootfd = -1, .start_fifo = -1, .exec_fifo = -1 };
+  struct init_run r = { .ctx = ctx, .rootfs_dir = -1, .rootfd = -1, .start_fifo = -1, .exec_fifo = -1 };
   /* Die with the runtime until create is done: nothing half-made survives. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   herr e = container_setup(&r);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/mount.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -38,8 +39,17 @@ static herr propagation_flags(const char *name, unsigned long *flags)
   return herr_new("linux.rootfsPropagation: unknown value \"%s\"", name);
 }
 
-herr rootfs_prepare(const struct oci_config *cfg, const char *rootfs, int *rootfd)
+herr rootfs_open_dir(const char *rootfs, int *fd)
 {
+  *fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return herr_sys("open rootfs %s", rootfs);
+  return NULL;
+}
+
+herr rootfs_prepare(const struct oci_config *cfg, int rootfs_dir, int *rootfd)
+{
+
   unsigned long prop;
   TRY(propagation_flags(cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL, &prop));
   /* Never let the container's mounts reach the host: the tree starts as a
@@ -47,11 +57,18 @@ herr rootfs_prepare(const struct oci_config *cfg, const char *rootfs, int *rootf
   unsigned long first = (prop & MS_SHARED) ? (MS_SLAVE | MS_REC) : prop;
   if (mount(NULL, "/", NULL, first, NULL) < 0)
     return herr_sys("set propagation of /");
-  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return herr_sys("bind the rootfs %s onto itself", rootfs);
-  int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  /* A recursive clone of the rootfs, attached onto itself: its fd is the root
+   * of the new mount (a path through the old fd would stay below it). */
+  int fd = (int)syscall(SYS_open_tree, rootfs_dir, "",
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
   if (fd < 0)
-    return herr_sys("open rootfs %s", rootfs);
+    return herr_sys("clone the rootfs mount");
+  if (syscall(SYS_move_mount, fd, "", rootfs_dir, "",
+              MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+    herr e = herr_sys("mount the rootfs onto itself");
+    close(fd);
+    return e;
+  }
   *rootfd = fd;
   return NULL;
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "spec.h"
+#include "utils.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -801,43 +802,12 @@ herr oci_config_parse(const char *json, size_t len, struct oci_config **out)
   return e;
 }
 
-/* The whole file in a NUL-terminated buffer. */
-static herr read_whole_file(const char *path, char **out, size_t *len)
-{
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return herr_sys("open %s", path);
-  _cleanup_free_ char *buf = NULL;
-  size_t size = 0, cap = 0;
-  for (;;) {
-    if (cap - size < 4096) {
-      cap = cap ? cap * 2 : 16384;
-      char *bigger = realloc(buf, cap);
-      if (!bigger)
-        return herr_errno(ENOMEM, "read %s", path);
-      buf = bigger;
-    }
-    ssize_t n = read(fd, buf + size, cap - size - 1);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return herr_sys("read %s", path);
-    if (n == 0)
-      break;
-    size += (size_t)n;
-  }
-  buf[size] = '\0';
-  *len = size;
-  *out = STEAL(buf);
-  return NULL;
-}
-
 herr oci_config_load(const char *path, struct oci_config **out)
 {
   *out = NULL;
   _cleanup_free_ char *text = NULL;
   size_t len = 0;
-  TRY(read_whole_file(path, &text, &len));
+  TRY(read_file(path, &text, &len));
   TRY_WRAP(oci_config_parse(text, len, out), "%s", path);
   return NULL;
 }
