@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "config.h"
@@ -106,6 +107,40 @@ static const struct argp global_argp = {
   "hull - an OCI container runtime\v", NULL, help_filter, NULL,
 };
 
+/* argp reports a usage error as "hull state: MESSAGE" plus a "Try ..." line on
+ * stderr, then exits.  Route the stderr FILE through this filter while a
+ * command runs so that such an error is one line, "hull: state: MESSAGE", and
+ * reaches the --log file like every other error.  Other text passes through. */
+static ssize_t usage_filter_write(void *cookie, const char *buf, size_t size)
+{
+  (void)cookie;
+  static char line[1024];
+  static size_t len;
+  for (size_t i = 0; i < size; i++) {
+    if (len < sizeof(line) - 1)
+      line[len++] = buf[i];
+    if (buf[i] != '\n')
+      continue;
+    line[len - 1] = '\0';
+    if (!strncmp(line, "hull ", 5) && strstr(line, ": "))
+      log_error("%s", line + 5);
+    else if (strncmp(line, "Try `hull", 9))
+      dprintf(STDERR_FILENO, "%s\n", line);
+    len = 0;
+  }
+  return (ssize_t)size;
+}
+
+static void route_stderr_through_usage_filter(void)
+{
+  cookie_io_functions_t io = { .write = usage_filter_write };
+  FILE *f = fopencookie(NULL, "w", io);
+  if (f) {
+    setvbuf(f, NULL, _IOLBF, 0);
+    stderr = f;
+  }
+}
+
 int main(int argc, char **argv)
 {
   struct main_args a = { .g = { .root = HULL_DEFAULT_ROOT, .log_format = LOG_FORMAT_TEXT } };
@@ -123,6 +158,7 @@ int main(int argc, char **argv)
       char prog[64];
       snprintf(prog, sizeof(prog), "hull %s", name);
       argv[a.cmd_index] = prog;
+      route_stderr_through_usage_filter();
       int rc = commands[i].fn(argc - a.cmd_index, argv + a.cmd_index, &a.g);
       log_close();
       return rc;

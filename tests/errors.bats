@@ -147,5 +147,5 @@ try_create() {
 @test "a command without its container id is a usage error" {
     run_hull state
     assert_failure
-    assert_output_contains "hull:"
+    assert_output "hull: state: a container id is required"
 }

@@ -14,7 +14,8 @@ herr hooks_run(const char *phase, const struct oci_hook *hooks, size_t n,
                const char *state_json);
 
 /* Like hooks_run, but every failure is only logged as a warning and all hooks
- * run (poststart, poststop). */
+ * run: poststop (runtime.md "Lifecycle" step 13).  A failing poststart hook is
+ * an error (step 9), so poststart uses hooks_run. */
 void hooks_run_warn(const char *phase, const struct oci_hook *hooks, size_t n,
                     const char *state_json);
 

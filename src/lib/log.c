@@ -108,10 +108,11 @@ static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
   char *msg = NULL;
   if (vasprintf(&msg, fmt, ap) < 0)
     return;
+  /* fd 2, not the stderr FILE: main.c reroutes that one for argp. */
   if (level == LOG_LEVEL_ERROR)
-    fprintf(stderr, "hull: %s\n", msg);
+    dprintf(STDERR_FILENO, "hull: %s\n", msg);
   else
-    fprintf(stderr, "hull: %s: %s\n", level_names[level], msg);
+    dprintf(STDERR_FILENO, "hull: %s: %s\n", level_names[level], msg);
   if (log_file_fd >= 0)
     write_log_file(level, msg);
   free(msg);

@@ -1,11 +1,12 @@
 # shellcheck shell=bash
-# SC2016: jq filters are single-quoted on purpose. SC2034: variables used by the .bats files.
-# shellcheck disable=SC2016,SC2034,SC2119,SC2120
 # Shared helpers for hull's bats suites. Each .bats file does `load helpers/common`.
 #
 # Every test gets its own state directory ($ROOT, passed as --root) and bundle ($BUNDLE)
 # under $BATS_TEST_TMPDIR, so tests never see each other; teardown force-deletes every
 # container left in $ROOT and kills anything still running from the test's directory.
+#
+# SC2016: jq filters are single-quoted on purpose; SC2034: variables the .bats files use.
+# shellcheck disable=SC2016,SC2034,SC2119,SC2120
 
 bats_require_minimum_version 1.5.0
 
