@@ -1,6 +1,8 @@
 /* main.c - global options, then hand over to one subcommand in src/cmd/. */
 #include <argp.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "config.h"
+#include "selfclone.h"
 
 const char *argp_program_version = PACKAGE_NAME " version " PACKAGE_VERSION
                                    "\nspec: 1.3.0";
@@ -25,14 +28,21 @@ static const struct {
   { "delete", cmd_delete, "delete a container" },
   { "run", cmd_run, "create, start and wait for a container" },
   { "list", cmd_list, "list containers" },
+  { "sandbox", cmd_sandbox, "run one host command isolated, bubblewrap-style" },
   { "features", cmd_features, "print the features hull supports" },
+  { "exec", cmd_exec, "run a process in a running container" },
+  { "pause", cmd_pause, "freeze every process of a container" },
+  { "resume", cmd_resume, "thaw a paused container" },
+  { "update", cmd_update, "change the cgroup limits of a running container" },
+  { "ps", cmd_ps, "list the processes of a container" },
+  { "events", cmd_events, "print a container's stats and OOM events" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_CGROUP_MANAGER };
 
 static const struct argp_option global_options[] = {
-  { "root", OPT_ROOT, "DIR", 0, "state directory (default " HULL_DEFAULT_ROOT ")", 0 },
+  { "root", OPT_ROOT, "DIR", 0, "state directory (default " HULL_DEFAULT_ROOT ", or $XDG_RUNTIME_DIR/hull when not root)", 0 },
   { "log", OPT_LOG, "FILE", 0, "also write errors and warnings to FILE", 0 },
   { "log-format", OPT_LOG_FORMAT, "FORMAT", 0, "format of --log: text or json", 0 },
   { "debug", OPT_DEBUG, NULL, 0, "log debug messages", 0 },
@@ -82,6 +92,76 @@ static error_t parse_global(int key, char *arg, struct argp_state *state)
     return ARGP_ERR_UNKNOWN;
   }
   return 0;
+}
+
+/* HULL_DEBUG_FDS=FILE: at exit, append "COMMAND N: FD=TARGET..." to FILE, the N
+ * descriptors this command opened and did not close (those it inherited do not
+ * count), so that tests can see that no command leaks one, however often it
+ * runs (tests/stress.bats). */
+#define DEBUG_FDS_MAX 1024
+static const char *debug_fds_command = "hull";
+static bool debug_fds_inherited[DEBUG_FDS_MAX];
+
+/* Calls `fn` with each open fd (but the directory's own). */
+static void for_each_open_fd(void (*fn)(int fd, void *arg), void *arg)
+{
+  DIR *d = opendir("/proc/self/fd");
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    int fd = atoi(de->d_name);
+    if (de->d_name[0] != '.' && fd != dirfd(d))
+      fn(fd, arg);
+  }
+  closedir(d);
+}
+
+static void note_inherited_fd(int fd, void *arg)
+{
+  (void)arg;
+  if (fd >= 0 && fd < DEBUG_FDS_MAX)
+    debug_fds_inherited[fd] = true;
+}
+
+struct fd_list {
+  char text[4096];
+  size_t len;
+  int n;
+};
+
+static void note_leaked_fd(int fd, void *arg)
+{
+  struct fd_list *l = arg;
+  if (fd >= 0 && fd < DEBUG_FDS_MAX && debug_fds_inherited[fd])
+    return;
+  l->n++;
+  char link[64], target[256] = "?";
+  snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+  ssize_t t = readlink(link, target, sizeof(target) - 1);
+  if (t > 0)
+    target[t] = '\0';
+  int w = snprintf(l->text + l->len, sizeof(l->text) - l->len, " %d=%s", fd, target);
+  if (w > 0 && (size_t)w < sizeof(l->text) - l->len)
+    l->len += (size_t)w;
+}
+
+static void report_open_fds(void)
+{
+  struct fd_list l = { .text = "", .len = 0, .n = 0 };
+  for_each_open_fd(note_leaked_fd, &l);
+  FILE *f = fopen(getenv("HULL_DEBUG_FDS"), "ae");
+  if (f) {
+    fprintf(f, "%s %d:%s\n", debug_fds_command, l.n, l.text);
+    fclose(f);
+  }
+}
+
+static void debug_fds_at_exit(const char *command)
+{
+  debug_fds_command = command;
+  for_each_open_fd(note_inherited_fd, NULL);
+  atexit(report_open_fds);
 }
 
 static char *help_filter(int key, const char *text, void *input)
@@ -141,11 +221,28 @@ static void route_stderr_through_usage_filter(void)
   }
 }
 
+/* The commands that start a process in a container run from a sealed copy of
+ * hull's binary, so that no container can reach the file on the host
+ * (CVE-2019-5736, see selfclone.h). */
+static herr run_from_sealed_copy(const char *name, char **argv)
+{
+  static const char *const starters[] = { "create", "run", "exec" };
+  for (size_t i = 0; i < sizeof(starters) / sizeof(starters[0]); i++)
+    if (!strcmp(name, starters[i]))
+      return selfclone_ensure(argv);
+  return NULL;
+}
+
 int main(int argc, char **argv)
 {
-  struct main_args a = { .g = { .root = HULL_DEFAULT_ROOT, .log_format = LOG_FORMAT_TEXT } };
+  struct main_args a = { .g = { .root = cmd_default_root(), .log_format = LOG_FORMAT_TEXT } };
   argp_parse(&global_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
   log_set_debug(a.g.debug);
+  herr clone_error = run_from_sealed_copy(argv[a.cmd_index], argv);
+  if (clone_error)
+    return cmd_fail(clone_error);
+  if (getenv("HULL_DEBUG_FDS"))
+    debug_fds_at_exit(argv[a.cmd_index]);
   if (a.g.log) {
     herr e = log_open(a.g.log, a.g.log_format);
     if (e)

@@ -21,13 +21,19 @@ struct global_opts {
 typedef int cmd_fn(int argc, char **argv, struct global_opts *g);
 
 cmd_fn cmd_spec, cmd_create, cmd_start, cmd_state, cmd_kill, cmd_delete, cmd_run, cmd_list,
-    cmd_features;
+    cmd_features, cmd_sandbox;
+cmd_fn cmd_exec;
+cmd_fn cmd_pause, cmd_resume, cmd_update, cmd_ps, cmd_events;
 
+/* --root's default: /run/hull for root; $XDG_RUNTIME_DIR/hull for anyone
+ * else (rootless), or /tmp/hull-UID without XDG_RUNTIME_DIR. */
+const char *cmd_default_root(void);
 /* Log `e` (stderr and --log) and return the exit status for a failure. */
 int cmd_fail(herr e);
 /* Parse a non-negative integer option; error names the option. */
 herr cmd_parse_count(const char *opt, const char *text, int *out);
-/* --systemd-cgroup cannot be honoured until hull manages cgroups. */
+/* --systemd-cgroup: hull places cgroups itself (cgroupfs), never through
+ * systemd; the error says why that cannot work on this host. */
 herr cmd_check_systemd_cgroup(const struct global_opts *g);
 
 #endif

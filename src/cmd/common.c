@@ -1,7 +1,10 @@
 /* common.c - helpers every subcommand shares. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "cgroup.h"
 #include "cmd.h"
 
 int cmd_fail(herr e)
@@ -24,7 +27,18 @@ herr cmd_parse_count(const char *opt, const char *text, int *out)
 
 herr cmd_check_systemd_cgroup(const struct global_opts *g)
 {
-  if (g->systemd_cgroup)
-    return herr_new("--systemd-cgroup: this hull does not manage cgroups yet, so it cannot place the container through systemd");
-  return NULL;
+  return g->systemd_cgroup ? cgroup_systemd_unavailable("--systemd-cgroup") : NULL;
+}
+
+const char *cmd_default_root(void)
+{
+  static char root[4096];
+  if (geteuid() == 0)
+    return HULL_DEFAULT_ROOT;
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+  if (xdg && *xdg)
+    snprintf(root, sizeof(root), "%s/hull", xdg);
+  else
+    snprintf(root, sizeof(root), "/tmp/hull-%u", (unsigned)geteuid());
+  return root;
 }

@@ -7,26 +7,8 @@
 #include "container.h"
 #include "create_options.h"
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-  struct create_args *a = state->input;
-  switch (key) {
-  case ARGP_KEY_ARG:
-    if (a->opts.id)
-      argp_error(state, "unexpected argument \"%s\"", arg);
-    a->opts.id = arg;
-    return 0;
-  case ARGP_KEY_END:
-    if (!a->opts.id)
-      argp_error(state, "a container id is required");
-    return 0;
-  default:
-    return create_options_parse(key, arg, state, a);
-  }
-}
-
 static const struct argp argp = {
-  create_options, parse_opt, "ID", "Create a container from a bundle; `start` runs its process.",
+  create_options, create_options_parse, "ID", "Create a container from a bundle; `start` runs its process.",
   NULL, NULL, NULL,
 };
 

@@ -1,5 +1,6 @@
 /* create_options.c - the options `create` and `run` share. */
 #include "create_options.h"
+#include "id_arg.h"
 
 enum { OPT_PID_FILE = 1000, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE_FDS };
 
@@ -14,10 +15,13 @@ const struct argp_option create_options[] = {
   { 0 },
 };
 
-error_t create_options_parse(int key, char *arg, struct argp_state *state, struct create_args *a)
+error_t create_options_parse(int key, char *arg, struct argp_state *state)
 {
-  (void)state;
+  struct create_args *a = state->input;
   switch (key) {
+  case ARGP_KEY_ARG:
+  case ARGP_KEY_END:
+    return id_arg_parse(key, arg, state, &a->opts.id);
   case 'b':
     a->opts.bundle = arg;
     return 0;

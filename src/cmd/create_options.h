@@ -14,7 +14,8 @@ struct create_args {
 };
 
 extern const struct argp_option create_options[];
-/* Handles the shared options; ARGP_ERR_UNKNOWN for the rest. */
-error_t create_options_parse(int key, char *arg, struct argp_state *state, struct create_args *a);
+/* The argp parser of create and run: the shared options and the ID
+ * (state->input is a struct create_args). */
+error_t create_options_parse(int key, char *arg, struct argp_state *state);
 
 #endif

@@ -12,15 +12,24 @@
 
 static const struct argp_option options[] = {
   { "bundle", 'b', "DIR", 0, "write DIR/config.json (default: the current directory)", 0 },
+  { "rootless", 'r', NULL, 0, "a config an unprivileged user can run as is", 0 },
   { 0 },
+};
+
+struct spec_args {
+  const char *bundle;
+  bool rootless;
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-  const char **bundle = state->input;
+  struct spec_args *a = state->input;
   switch (key) {
   case 'b':
-    *bundle = arg;
+    a->bundle = arg;
+    return 0;
+  case 'r':
+    a->rootless = true;
     return 0;
   case ARGP_KEY_ARG:
     argp_error(state, "unexpected argument \"%s\"", arg);
@@ -34,7 +43,7 @@ static const struct argp argp = {
   options, parse_opt, "", "Write a default config.json to run busybox-like images.", NULL, NULL, NULL,
 };
 
-static herr write_default_config(const char *bundle)
+static herr write_default_config(const char *bundle, bool rootless)
 {
   _cleanup_free_ char *path = path_join(bundle, "config.json");
   _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -42,7 +51,10 @@ static herr write_default_config(const char *bundle)
     return herr_new("spec: %s already exists: remove it first", path);
   if (fd < 0)
     return herr_sys("spec: create %s", path);
-  const char *text = oci_default_config_json();
+  _cleanup_free_ char *owned = NULL;
+  if (rootless)
+    TRY_WRAP(oci_default_config_json_rootless(getuid(), getgid(), &owned), "spec");
+  const char *text = rootless ? owned : oci_default_config_json();
   TRY_WRAP(write_all(fd, text, strlen(text)), "spec: write %s", path);
   return NULL;
 }
@@ -50,8 +62,8 @@ static herr write_default_config(const char *bundle)
 int cmd_spec(int argc, char **argv, struct global_opts *g)
 {
   (void)g;
-  const char *bundle = ".";
-  argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &bundle);
-  herr e = write_default_config(bundle);
+  struct spec_args a = { .bundle = "." };
+  argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+  herr e = write_default_config(a.bundle, a.rootless);
   return e ? cmd_fail(e) : 0;
 }

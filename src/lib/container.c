@@ -15,10 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "hooks.h"
 #include "log.h"
 #include "spawn.h"
+#include "terminal.h"
 #include "utils.h"
 
 herr container_create(const struct create_opts *o, pid_t *pid)
@@ -45,17 +47,16 @@ static void handle_close(struct handle *h)
 #define _cleanup_handle_ __attribute__((cleanup(handle_close)))
 
 /* A directory without state.json whose lock is free was left by a create
- * that died: it is stopped, not creating. */
-static enum container_status status_of(const struct handle *h)
+ * that died: it is stopped, not creating.  When we hold its lock ourselves,
+ * no create can be running (and testing the lock again would convert ours). */
+static enum container_status status_of(const struct handle *h, bool locked)
 {
   enum container_status s = state_status(h->st);
   if (s != STATUS_CREATING)
     return s;
-  if (flock(h->dirfd, LOCK_SH | LOCK_NB) == 0) {
-    flock(h->dirfd, LOCK_UN);
+  if (locked)
     return STATUS_STOPPED;
-  }
-  return STATUS_CREATING;
+  return state_dir_abandoned(h->dirfd) ? STATUS_STOPPED : STATUS_CREATING;
 }
 
 static herr open_container(const char *root, const char *id, int lock, struct handle *h)
@@ -71,7 +72,7 @@ static herr open_container(const char *root, const char *id, int lock, struct ha
   }
   TRY(state_dir_open(h->rootfd, id, lock, &h->dirfd));
   TRY(state_read(h->dirfd, id, &h->st));
-  h->status = status_of(h);
+  h->status = status_of(h, lock != 0);
   return NULL;
 }
 
@@ -168,6 +169,15 @@ herr container_state_json(const char *root, const char *id, char **json)
 static herr signal_process(pid_t pid, unsigned long long start_time, int signo)
 {
   _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0 && errno == ENOSYS) {
+    /* No pidfds (before Linux 5.3, or valgrind): the start time is checked
+     * just before the signal instead of held fast by the pidfd. */
+    if (process_start_time(pid) != start_time)
+      return herr_errno(ESRCH, "process %d", (int)pid);
+    if (kill(pid, signo) < 0)
+      return herr_sys("signal process %d", (int)pid);
+    return NULL;
+  }
   if (pidfd < 0)
     return herr_sys("pidfd_open %d", (int)pid);
   if (process_start_time(pid) != start_time)
@@ -211,14 +221,33 @@ static herr signal_all_in_pid_ns(pid_t init, int signo)
   return NULL;
 }
 
+static herr open_cgroup(const struct handle *h, struct cgroup **cg)
+{
+  if (!h->st->n_cgroups)
+    return herr_new("container \"%s\" has no cgroup", h->st->id);
+  return cgroup_open(h->st->cgroups, h->st->n_cgroups, cg);
+}
+
+/* Every process of the container's cgroup, whatever its pid namespace. */
+static herr signal_all_in_cgroup(const struct handle *h, int signo)
+{
+  struct cgroup *cg = NULL;
+  TRY(open_cgroup(h, &cg));
+  herr e = cgroup_signal_all(cg, signo);
+  cgroup_free(cg);
+  return e;
+}
+
 herr container_kill(const char *root, const char *id, int signo, bool all)
 {
   _cleanup_handle_ struct handle h;
   TRY_WRAP(open_container(root, id, 0, &h), "kill");
-  if (h.status != STATUS_CREATED && h.status != STATUS_RUNNING)
-    return herr_new("kill: container \"%s\" is %s: only a created or running container can be signalled",
+  if (h.status != STATUS_CREATED && h.status != STATUS_RUNNING && h.status != STATUS_PAUSED)
+    return herr_new("kill: container \"%s\" is %s: only a created, running or paused container can be signalled",
                     id, container_status_name(h.status));
-  if (all)
+  if (all && h.st->n_cgroups)
+    TRY_WRAP(signal_all_in_cgroup(&h, signo), "kill --all");
+  else if (all)
     TRY_WRAP(signal_all_in_pid_ns((pid_t)h.st->pid, signo), "kill");
   herr e = signal_process((pid_t)h.st->pid, h.st->pid_start_time, signo);
   if (e && herr_errnum(e) == ESRCH && all) {
@@ -245,14 +274,68 @@ static void run_poststop(const struct handle *h)
   hooks_run_warn("poststop", cfg->hooks->poststop, cfg->hooks->n_poststop, json);
 }
 
+/* The cgroup goes with the container (what is left in it is killed).  A
+ * create killed before it recorded the cgroup left one only at the default
+ * path, which is the id's own: that one is found again from the config. */
+static herr destroy_cgroup(const struct handle *h, const char *root)
+{
+  struct cgroup *cg = NULL;
+  if (h->st->n_cgroups) {
+    TRY(open_cgroup(h, &cg));
+  } else {
+    _cleanup_config_ struct oci_config *cfg = NULL;
+    herr e = load_config_copy(h, &cfg);
+    if (!e && !(cfg->linux_ && cfg->linux_->cgroupsPath && *cfg->linux_->cgroupsPath))
+      e = cgroup_prepare(h->st->id, root, NULL, &cg);
+    herr_free(e);
+    if (!cg)
+      return NULL;
+    for (size_t i = 0; i < cg->n; i++)
+      cg->h[i].made = 2; /* /hull/ID and, if nobody else uses it, /hull */
+  }
+  herr e = cgroup_destroy(cg);
+  cgroup_free(cg);
+  return e;
+}
+
+/* No state directory at all for a valid id. */
+static bool container_absent(const char *root, const char *id)
+{
+  herr e = state_validate_id(id);
+  if (e) {
+    herr_free(e);
+    return false;
+  }
+  _cleanup_free_ char *dir = path_join(root, id);
+  return access(dir, F_OK) < 0 && errno == ENOENT;
+}
+
 herr container_delete(const char *root, const char *id, bool force)
 {
+  /* As runc: `delete --force` of a container that is not there succeeds
+   * (podman deletes after every failed create, whatever is left). */
+  if (force && container_absent(root, id))
+    return NULL;
   _cleanup_handle_ struct handle h;
   herr e = open_container(root, id, LOCK_EX, &h);
   if (e && force && h.dirfd >= 0) {
-    /* A corrupt state.json must not make a container undeletable. */
-    log_warning("%s", herr_format(e));
+    /* A corrupt state.json must not make a container undeletable, nor leave
+     * its process behind: state.c keeps a second record of it. */
+    _cleanup_free_ char *msg = herr_format(e);
+    log_warning("%s", msg);
     herr_free(e);
+    pid_t pid;
+    unsigned long long start_time;
+    if (state_read_pid_record(h.dirfd, &pid, &start_time))
+      TRY_WRAP(kill_and_wait(pid, start_time), "delete");
+    /* The cgroup as a create killed before recording it would have left it. */
+    if (!h.st) {
+      h.st = calloc(1, sizeof(*h.st));
+      if (!h.st)
+        return herr_errno(ENOMEM, "delete");
+      h.st->id = xstrdup(id);
+    }
+    TRY_WRAP(destroy_cgroup(&h, root), "delete container \"%s\"", id);
     return herr_wrap(state_dir_remove(h.rootfd, id), "delete");
   }
   if (e)
@@ -261,8 +344,12 @@ herr container_delete(const char *root, const char *id, bool force)
     if (!force)
       return herr_new("delete: container \"%s\" is %s: stop it first, or use --force to kill it",
                       id, container_status_name(h.status));
+    /* Through the cgroup first: a paused process dies only once thawed. */
+    if (h.st->n_cgroups)
+      herr_free(signal_all_in_cgroup(&h, SIGKILL));
     TRY_WRAP(kill_and_wait((pid_t)h.st->pid, h.st->pid_start_time), "delete");
   }
+  TRY_WRAP(destroy_cgroup(&h, root), "delete container \"%s\"", id);
   run_poststop(&h);
   return herr_wrap(state_dir_remove(h.rootfd, id), "delete");
 }
@@ -310,7 +397,14 @@ herr container_run(const struct run_opts *o, int *exit_status)
   if (!o->detach && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     return herr_sys("prctl(PR_SET_CHILD_SUBREAPER)");
   pid_t pid;
-  TRY(container_create(&o->create, &pid));
+  /* In the foreground, a terminal without a console socket is relayed here. */
+  _cleanup_close_ int pty = -1;
+  struct create_opts create = o->create;
+  if (!o->detach)
+    create.pty_master = &pty;
+  TRY(container_create(&create, &pid));
+  if (pty >= 0)
+    terminal_copy_window_size(pty);
   herr e = container_start(o->create.root, o->create.id);
   if (e || o->detach) {
     if (e)
@@ -319,7 +413,7 @@ herr container_run(const struct run_opts *o, int *exit_status)
     return e;
   }
   install_forwarding(pid);
-  e = wait_exit(pid, exit_status);
+  e = pty >= 0 ? terminal_relay(pty, pid, exit_status) : wait_exit(pid, exit_status);
   herr d = container_delete(o->create.root, o->create.id, true);
   if (e) {
     herr_free(d);
@@ -391,4 +485,107 @@ void container_list_free(struct container_summary *list, size_t n)
     free(list[i].owner);
   }
   free(list);
+}
+
+/* ---- through the cgroup: pause, resume, update, ps, events ---- */
+
+/* The container (locked with `lock`) and its cgroup, for the operations
+ * below; `what` names the operation in errors. */
+static herr open_with_cgroup(const char *root, const char *id, int lock, const char *what,
+                             struct handle *h, struct cgroup **cg)
+{
+  TRY_WRAP(open_container(root, id, lock, h), "%s", what);
+  if (h->status == STATUS_STOPPED)
+    return herr_new("%s: container \"%s\" is stopped", what, id);
+  if (h->status == STATUS_CREATING)
+    return herr_new("%s: container \"%s\" is still being created", what, id);
+  return herr_wrap(open_cgroup(h, cg), "%s", what);
+}
+
+herr container_pause(const char *root, const char *id)
+{
+  _cleanup_handle_ struct handle h;
+  struct cgroup *cg = NULL;
+  herr e = open_with_cgroup(root, id, LOCK_EX, "pause", &h, &cg);
+  if (!e && h.status == STATUS_PAUSED)
+    e = herr_new("pause: container \"%s\" is already paused", id);
+  if (!e)
+    e = herr_wrap(cgroup_freeze(cg), "pause container \"%s\"", id);
+  cgroup_free(cg);
+  return e;
+}
+
+herr container_resume(const char *root, const char *id)
+{
+  _cleanup_handle_ struct handle h;
+  struct cgroup *cg = NULL;
+  herr e = open_with_cgroup(root, id, LOCK_EX, "resume", &h, &cg);
+  if (!e && h.status != STATUS_PAUSED)
+    e = herr_new("resume: container \"%s\" is %s, not paused", id, container_status_name(h.status));
+  if (!e)
+    e = herr_wrap(cgroup_thaw(cg), "resume container \"%s\"", id);
+  cgroup_free(cg);
+  return e;
+}
+
+herr container_update(const char *root, const char *id, const struct oci_resources *r)
+{
+  _cleanup_handle_ struct handle h;
+  struct cgroup *cg = NULL;
+  _cleanup_config_ struct oci_config *cfg = NULL;
+  herr e = open_with_cgroup(root, id, LOCK_EX, "update", &h, &cg);
+  /* New device rules keep the nodes of linux.devices allowed. */
+  if (!e)
+    e = herr_wrap(load_config_copy(&h, &cfg), "update");
+  if (!e) {
+    const struct oci_linux *lx = cfg->linux_;
+    struct cgroup_apply a = {
+      .r = r, .update = true,
+      .devices = lx ? lx->devices : NULL, .n_devices = lx ? lx->n_devices : 0,
+    };
+    e = herr_wrap(cgroup_apply(cg, &a), "update container \"%s\"", id);
+  }
+  cgroup_free(cg);
+  return e;
+}
+
+herr container_pids(const char *root, const char *id, pid_t **pids, size_t *n)
+{
+  _cleanup_handle_ struct handle h;
+  struct cgroup *cg = NULL;
+  herr e = open_with_cgroup(root, id, 0, "ps", &h, &cg);
+  if (!e)
+    e = herr_wrap(cgroup_pids(cg, pids, n), "ps");
+  cgroup_free(cg);
+  return e;
+}
+
+herr container_status(const char *root, const char *id, enum container_status *status)
+{
+  _cleanup_handle_ struct handle h;
+  TRY(open_container(root, id, 0, &h));
+  *status = h.status;
+  return NULL;
+}
+
+herr container_stats(const char *root, const char *id, struct cgroup_stats *st)
+{
+  _cleanup_handle_ struct handle h;
+  struct cgroup *cg = NULL;
+  herr e = open_with_cgroup(root, id, 0, "events", &h, &cg);
+  if (!e)
+    e = herr_wrap(cgroup_stats(cg, st), "events");
+  cgroup_free(cg);
+  return e;
+}
+
+herr container_oom_watch(const char *root, const char *id, struct cgroup_oom_watch *w)
+{
+  _cleanup_handle_ struct handle h;
+  struct cgroup *cg = NULL;
+  herr e = open_with_cgroup(root, id, 0, "events", &h, &cg);
+  if (!e)
+    e = herr_wrap(cgroup_oom_watch_open(cg, w), "events");
+  cgroup_free(cg);
+  return e;
 }

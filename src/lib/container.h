@@ -18,6 +18,15 @@ struct create_opts {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  /* A foreground run: receives the pty master when process.terminal is set
+   * and there is no console socket (-1 otherwise).  NULL: create refuses a
+   * terminal without a console socket. */
+  int *pty_master;
+  /* The config text itself, instead of BUNDLE/config.json (hull sandbox). */
+  const char *config_json;
+  /* Keep the container process tied to the caller: it is killed when the
+   * process that created it dies (hull sandbox). */
+  bool die_with_parent;
 };
 
 herr container_create(const struct create_opts *o, pid_t *pid);
@@ -46,5 +55,21 @@ struct container_summary {
 /* Every container under root, sorted by id. */
 herr container_list(const char *root, struct container_summary **out, size_t *n);
 void container_list_free(struct container_summary *list, size_t n);
+
+/* ---- through the container's cgroup (cgroup.h) ---- */
+
+/* Freeze (v1 freezer, v2 cgroup.freeze) a created or running container;
+ * `state` then says "paused".  resume thaws a paused one. */
+herr container_pause(const char *root, const char *id);
+herr container_resume(const char *root, const char *id);
+/* Apply the given fields of linux.resources to a live container. */
+herr container_update(const char *root, const char *id, const struct oci_resources *r);
+/* The pids in the container's cgroup, sorted; caller frees. */
+herr container_pids(const char *root, const char *id, pid_t **pids, size_t *n);
+herr container_status(const char *root, const char *id, enum container_status *status);
+/* The cgroup's statistics (`events --stats`); a stopped container has none. */
+herr container_stats(const char *root, const char *id, struct cgroup_stats *st);
+/* Watch the container's memory controller for OOM events (`events`). */
+herr container_oom_watch(const char *root, const char *id, struct cgroup_oom_watch *w);
 
 #endif

@@ -102,14 +102,36 @@ static herr mknod_device(int parent, const char *leaf, const struct device_node 
   return NULL;
 }
 
-/* In a user namespace mknod is refused: bind the host's node instead. */
+/* The host's node at the device's path, if it is that very device (never
+ * through a symlink: /dev/stdin and friends lead anywhere). */
+static herr open_host_node(const struct device_node *d, int *fd)
+{
+  int r = open(d->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (r < 0)
+    return herr_sys("open the host's %s to bind it (mknod is not allowed in a user namespace)", d->path);
+  struct stat st;
+  if (fstat(r, &st) < 0 || (st.st_mode & S_IFMT) != d->type ||
+      st.st_rdev != makedev(d->major, d->minor)) {
+    close(r);
+    return herr_errno(ENODEV, "the host's %s is not the device %u:%u: cannot bind it in a user namespace",
+                      d->path, d->major, d->minor);
+  }
+  *fd = r;
+  return NULL;
+}
+
+/* In a user namespace mknod is refused: bind the host's node instead.  Its
+ * owner and mode stay the host's (changing them would change the host). */
 static herr bind_host_device(int parent, const char *leaf, const struct device_node *d)
 {
+  _cleanup_close_ int host = -1;
+  TRY(open_host_node(d, &host));
   _cleanup_close_ int fd = openat(parent, leaf, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return herr_sys("create %s", d->path);
+  struct fd_path source = fd_path(host);
   struct fd_path target = fd_path(fd);
-  if (mount(d->path, target.s, NULL, MS_BIND, NULL) < 0)
+  if (mount(source.s, target.s, NULL, MS_BIND, NULL) < 0)
     return herr_sys("bind host device %s", d->path);
   return NULL;
 }

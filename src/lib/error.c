@@ -65,6 +65,23 @@ int herr_errnum(const struct hull_error *e)
   return 0;
 }
 
+/* Messages quote what users wrote (a map key, a path, a hook's stderr), which
+ * may hold control characters: escape them, so that the chain stays one line
+ * and cannot forge a line of its own in a log. */
+static void put_one_line(FILE *f, const char *msg)
+{
+  for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+    if (*c == '\n')
+      fputs("\\n", f);
+    else if (*c == '\t')
+      fputs("\\t", f);
+    else if (*c < 0x20 || *c == 0x7f)
+      fprintf(f, "\\x%02x", *c);
+    else
+      fputc(*c, f);
+  }
+}
+
 char *herr_format(const struct hull_error *e)
 {
   char *out = NULL;
@@ -75,7 +92,8 @@ char *herr_format(const struct hull_error *e)
   const char *sep = "";
   for (const struct hull_error *p = e; p; p = p->cause) {
     if (p->msg && *p->msg) {
-      fprintf(f, "%s%s", sep, p->msg);
+      fputs(sep, f);
+      put_one_line(f, p->msg);
       sep = ": ";
     }
     if (p->errnum) {

@@ -11,6 +11,7 @@
 #include "capabilities.h"
 #include "cleanup.h"
 #include "json.h"
+#include "seccomp.h"
 #include "spec.h"
 
 static const char *const hook_names[] = {
@@ -26,7 +27,7 @@ static const char *const mount_options[] = {
   "noexec", "noiversion", "nolazytime", "nomand", "norelatime",
   "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "relatime",
   "remount", "ro", "rprivate", "rshared", "rslave", "runbindable", "rw",
-  "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
+  "shared", "silent", "slave", "strictatime", "suid", "sync", "tmpcopyup", "unbindable",
   NULL,
 };
 
@@ -64,15 +65,38 @@ static void write_capabilities(struct json_writer *w)
   write_strings(w, "capabilities", caps ? (const char *const *)caps : none);
 }
 
-/* Cgroup managers come with the cgroup work; until then none is claimed. */
+/* features-linux.md "Seccomp": the names hull recognizes; the architectures
+ * this libseccomp knows; supportedFlags are the flags this kernel accepts. */
+static void write_seccomp(struct json_writer *w)
+{
+  jw_key(w, "seccomp");
+  jw_begin_object(w);
+  jw_kv_bool(w, "enabled", true);
+  write_strings(w, "actions", seccomp_known_actions());
+  write_strings(w, "operators", seccomp_known_operators());
+  const char **archs = seccomp_supported_archs();
+  if (archs)
+    write_strings(w, "archs", archs);
+  free(archs);
+  write_strings(w, "knownFlags", seccomp_known_flags());
+  const char **flags = seccomp_supported_flags();
+  if (flags)
+    write_strings(w, "supportedFlags", flags);
+  free(flags);
+  jw_end_object(w);
+}
+
+/* hull's own cgroupfs manager drives v1, v2 and hybrid hosts (cgroup.c) and
+ * the rdma controller; it does not place containers through systemd. */
 static void write_cgroup(struct json_writer *w)
 {
   jw_key(w, "cgroup");
   jw_begin_object(w);
-  jw_kv_bool(w, "v1", false);
-  jw_kv_bool(w, "v2", false);
+  jw_kv_bool(w, "v1", true);
+  jw_kv_bool(w, "v2", true);
   jw_kv_bool(w, "systemd", false);
   jw_kv_bool(w, "systemdUser", false);
+  jw_kv_bool(w, "rdma", true);
   jw_end_object(w);
 }
 
@@ -83,9 +107,11 @@ static void write_linux(struct json_writer *w)
   write_namespaces(w);
   write_capabilities(w);
   write_cgroup(w);
-  write_enabled(w, "seccomp", false);
-  write_enabled(w, "apparmor", false);
-  write_enabled(w, "selinux", false);
+  write_seccomp(w);
+  /* features-linux.md: whether hull can apply the labels, "irrelevant to
+   * the availability" of the LSM on this host (create checks that). */
+  write_enabled(w, "apparmor", true);
+  write_enabled(w, "selinux", true);
   write_enabled(w, "intelRdt", false);
   jw_key(w, "mountExtensions");
   jw_begin_object(w);

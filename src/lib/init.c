@@ -23,18 +23,23 @@
 
 #include "capabilities.h"
 #include "cleanup.h"
+#include "fault.h"
 #include "devices.h"
 #include "hooks.h"
 #include "inroot.h"
 #include "log.h"
+#include "lsm.h"
 #include "masked_paths.h"
 #include "mounts.h"
 #include "process.h"
+#include "procfs.h"
 #include "rlimits.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "state.h"
 #include "sync.h"
 #include "sysctl.h"
+#include "terminal.h"
 #include "utils.h"
 #include "uts.h"
 
@@ -46,13 +51,27 @@ struct init_run {
   int start_fifo;      /* read: `start` writes one byte */
   int exec_fifo;       /* held open until execve: EOF tells `start` it worked */
   char *executable;    /* args[0] resolved in the container */
+  struct seccomp_listener listener; /* linux.seccomp.listenerPath, for SCMP_ACT_NOTIFY */
 };
 
+/* Nothing runs before the parent has put us in the container's cgroup, and
+ * the cgroup namespace (in plan->unshare_flags) is made after, by
+ * join_namespaces(), so that its root is that cgroup. */
+static herr wait_for_cgroup(struct init_run *r)
+{
+  return sync_expect(r->ctx->sync_fd, SYNC_CGROUP_READY, NULL);
+}
+
+/* Then non-dumpable until execve: no other process (say, one that joined our
+ * pid namespace) may open our /proc/PID/exe, root, cwd, fd/, environ or mem.
+ * A root runtime already cloned us so (ns_parent_before_clone); a rootless one
+ * could not, since it writes our uid_map. */
 static herr wait_for_id_maps(struct init_run *r)
 {
-  if (!r->ctx->plan->new_user)
-    return NULL;
-  TRY(sync_expect(r->ctx->sync_fd, SYNC_ID_MAPPED, NULL));
+  if (r->ctx->plan->new_user)
+    TRY(sync_expect(r->ctx->sync_fd, SYNC_ID_MAPPED, NULL));
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return herr_sys("prctl(PR_SET_DUMPABLE)");
   return NULL;
 }
 
@@ -79,6 +98,15 @@ static herr join_namespaces(struct init_run *r)
   return second_fork_if_needed(r);
 }
 
+/* We are non-dumpable (see init_main), so our /proc/self files belong to the
+ * host's root, not to the root of a user namespace: oom_score_adj is written
+ * while we still have the runtime's host ids, before become_root(). */
+static herr set_oom_score_adj(struct init_run *r)
+{
+  const struct oci_process *p = r->ctx->cfg->process;
+  return p ? process_set_oom_score_adj(p) : NULL;
+}
+
 /* Inside a new user namespace we keep the runtime's host ids (shown as the
  * overflow id) only to open the host paths we need (open_host_paths); then we
  * become the mapped root, so that what we create in the container's
@@ -87,9 +115,12 @@ static herr become_root(struct init_run *r)
 {
   if (!r->ctx->plan->has[OCI_NS_USER])
     return NULL;
-  if (setresgid(0, 0, 0) < 0)
+  /* A namespace that maps only the caller's own ids to themselves (hull
+   * sandbox) has no root: we keep those ids, and the capabilities we have in
+   * the namespace anyway as its creator's first process. */
+  if (setresgid(0, 0, 0) < 0 && !(errno == EINVAL && getgid() != (gid_t)-1 && getgid() != 65534))
     return herr_sys("setresgid(0) in the user namespace (is gid 0 mapped?)");
-  if (setresuid(0, 0, 0) < 0)
+  if (setresuid(0, 0, 0) < 0 && !(errno == EINVAL && getuid() != 65534))
     return herr_sys("setresuid(0) in the user namespace (is uid 0 mapped?)");
   return NULL;
 }
@@ -118,6 +149,13 @@ static herr open_host_paths(struct init_run *r)
   close(r->ctx->state_dirfd);
   r->ctx->state_dirfd = -1;
   return NULL;
+}
+
+/* listenerPath is a path of the runtime's filesystem: connect while we still
+ * see it, with the runtime's ids (before become_root). */
+static herr connect_seccomp_listener(struct init_run *r)
+{
+  return seccomp_listener_connect(r->ctx->seccomp, &r->listener);
 }
 
 static bool dev_is_bind_mount(const struct oci_config *cfg)
@@ -156,8 +194,6 @@ static herr configure_kernel(struct init_run *r)
   const struct oci_config *cfg = r->ctx->cfg;
   TRY(uts_apply(cfg));
   TRY(sysctl_apply(cfg->linux_));
-  if (cfg->process)
-    TRY(process_set_oom_score_adj(cfg->process));
   return NULL;
 }
 
@@ -201,6 +237,33 @@ static herr enter_rootfs(struct init_run *r)
   TRY(rootfs_enter(r->ctx->cfg, r->rootfd, r->ctx->no_pivot));
   close(r->rootfd);
   r->rootfd = -1;
+  return NULL;
+}
+
+/* process.terminal: a pty of the container's own devpts (/dev/ptmx resolves
+ * in the container's root now), bound over /dev/console while / may still be
+ * written; the slave becomes our stdio, the master goes to the runtime, which
+ * hands it to --console-socket before `create` returns. */
+static herr setup_terminal(struct init_run *r)
+{
+  const struct oci_process *p = r->ctx->cfg->process;
+  if (!p || !p->terminal)
+    return NULL;
+  _cleanup_close_ int master = -1;
+  int slave;
+  TRY(terminal_open_pty(p->consoleSize, &master, &slave));
+  herr e = terminal_mount_console(slave);
+  if (!e)
+    e = sync_send_fd(r->ctx->sync_fd, SYNC_PTY, master);
+  if (e) {
+    close(slave);
+    return e;
+  }
+  return terminal_become_stdio(slave);
+}
+
+static herr make_root_readonly(struct init_run *r)
+{
   if (r->ctx->cfg->root && r->ctx->cfg->root->readonly)
     TRY(rootfs_make_readonly());
   return NULL;
@@ -220,10 +283,13 @@ static herr prepare_process(struct init_run *r)
 
 static herr report_ready(struct init_run *r)
 {
-  /* From here the runtime may exit: we must outlive it. */
-  if (prctl(PR_SET_PDEATHSIG, 0) < 0)
-    return herr_sys("prctl(PR_SET_PDEATHSIG)");
   TRY(sync_send(r->ctx->sync_fd, SYNC_READY, 0));
+  /* Once state.json names us, the runtime may exit: we must outlive it.  Not
+   * before: a runtime killed earlier would leave a process nobody knows of. */
+  TRY(sync_expect(r->ctx->sync_fd, SYNC_RECORDED, NULL));
+  if (!r->ctx->die_with_parent && prctl(PR_SET_PDEATHSIG, 0) < 0)
+    return herr_sys("prctl(PR_SET_PDEATHSIG)");
+  TRY(sync_send(r->ctx->sync_fd, SYNC_DETACHED, 0));
   close(r->ctx->sync_fd);
   r->ctx->sync_fd = -1;
   return NULL;
@@ -263,31 +329,71 @@ static herr prepare_fds(struct init_run *r)
   return cloexec_fds_from(keep_to);
 }
 
+/* linux.seccomp; the listener gets the state with our pid in the runtime's
+ * terms (config-linux.md "The Container Process State"). */
+static herr install_seccomp(struct init_run *r, bool privileged)
+{
+  _cleanup_free_ char *state = NULL;
+  if (r->listener.fd >= 0) {
+    struct container_state st = {
+      .ociVersion = r->ctx->cfg->ociVersion,
+      .id = (char *)r->ctx->id,
+      .bundle = (char *)r->ctx->bundle,
+      .pid = r->listener.pid,
+      .annotations = r->ctx->cfg->annotations,
+      .n_annotations = r->ctx->cfg->n_annotations,
+    };
+    state = state_to_json(&st, STATUS_CREATED, false);
+  }
+  return seccomp_install(r->ctx->seccomp, &r->listener, state, privileged);
+}
+
+/* The seccomp filter comes last, right before execve, so that it filters the
+ * user's program and not hull's own set-up.  Without noNewPrivileges the
+ * kernel takes a filter only from a process with CAP_SYS_ADMIN: when the
+ * process will not keep it, the filter is loaded just before the final
+ * capability drop instead (as runc does, but after the user switch and
+ * chdir), and only capset, fd clean-up and execve run under it. */
 static herr become_process(struct init_run *r)
 {
   const struct oci_process *p = r->ctx->cfg->process;
+  bool seccomp_early = seccomp_needs_privileged_load(r->ctx->seccomp, p);
+  TRY(lsm_set_exec_labels(p));
   TRY(capabilities_apply_bounding(p->capabilities));
   TRY(process_switch_user(p));
+  /* The runtime's procfs shows the host's pid namespace: no fd of it may be
+   * open when process.cwd is resolved, nor reach the program. */
+  procfs_close();
   TRY(process_enter_cwd(p));
+  if (seccomp_early)
+    TRY(install_seccomp(r, true));
   TRY(capabilities_apply_sets(p->capabilities));
   TRY(process_set_no_new_privileges(p));
   TRY(prepare_fds(r));
+  if (!seccomp_early)
+    TRY(install_seccomp(r, false));
   return NULL;
 }
 
 /* The `create` half: everything but the user's program. */
 static herr container_setup(struct init_run *r)
 {
+  TRY(wait_for_cgroup(r));
   TRY(wait_for_id_maps(r));
   TRY(join_namespaces(r));
   TRY(join_session_keyring(r));
   TRY(open_host_paths(r));
+  TRY(connect_seccomp_listener(r));
+  TRY(set_oom_score_adj(r));
   TRY(become_root(r));
   TRY(mount_rootfs(r));
   TRY(configure_kernel(r));
+  fault_point("child-setup");
   TRY(run_create_hooks(r));
   TRY(protect_paths(r));
   TRY(enter_rootfs(r));
+  TRY(setup_terminal(r));
+  TRY(make_root_readonly(r));
   TRY(prepare_process(r));
   return report_ready(r);
 }
@@ -312,7 +418,8 @@ __attribute__((noreturn)) static void fail_to_start(struct init_run *r, herr e)
 
 void init_main(struct init_ctx *ctx)
 {
-  struct init_run r = { .ctx = ctx, .rootfs_dir = -1, .rootfd = -1, .start_fifo = -1, .exec_fifo = -1 };
+  struct init_run r = { .ctx = ctx, .rootfs_dir = -1, .rootfd = -1, .start_fifo = -1, .exec_fifo = -1,
+                        .listener = SECCOMP_LISTENER_INIT };
   /* Die with the runtime until create is done: nothing half-made survives. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   herr e = container_setup(&r);

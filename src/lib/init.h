@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "namespaces.h"
+#include "seccomp.h"
 #include "spec.h"
 
 struct init_ctx {
@@ -19,6 +20,8 @@ struct init_ctx {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;            /* fds 3 .. 3+N-1 are passed to the process */
+  bool die_with_parent;        /* keep PR_SET_PDEATHSIG after create */
+  const struct seccomp_program *seccomp; /* linux.seccomp compiled at create, or NULL */
 };
 
 /* Runs in the freshly cloned process; never returns. */

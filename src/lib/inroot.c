@@ -32,10 +32,15 @@ static int openat2_in_root(int rootfd, const char *path, int flags)
     path++;
   if (!*path)
     path = ".";
-  int fd;
-  do
+  /* EAGAIN: a rename in the rootfs raced with the lookup (the kernel cannot
+   * vouch for ".." then).  Retry, but not forever: a process that can write
+   * the rootfs could rename in a loop to keep us here. */
+  int fd = -1;
+  for (int i = 0; i < 64; i++) {
     fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-  while (fd < 0 && errno == EAGAIN);
+    if (fd >= 0 || errno != EAGAIN)
+      break;
+  }
   return fd;
 }
 

@@ -147,6 +147,46 @@ void jw_null(struct json_writer *w)
   jw_check(w, yajl_gen_null(w->gen));
 }
 
+/* Emit a parsed tree node by node, numbers by their own text (so that no
+ * 64-bit value is rounded). */
+static void jw_tree(struct json_writer *w, yajl_val v)
+{
+  if (YAJL_IS_OBJECT(v)) {
+    jw_begin_object(w);
+    for (size_t i = 0; i < v->u.object.len; i++) {
+      jw_key(w, v->u.object.keys[i]);
+      jw_tree(w, v->u.object.values[i]);
+    }
+    jw_end_object(w);
+  } else if (YAJL_IS_ARRAY(v)) {
+    jw_begin_array(w);
+    for (size_t i = 0; i < v->u.array.len; i++)
+      jw_tree(w, v->u.array.values[i]);
+    jw_end_array(w);
+  } else if (YAJL_IS_STRING(v)) {
+    jw_string(w, v->u.string);
+  } else if (YAJL_IS_NUMBER(v)) {
+    jw_check(w, yajl_gen_number(w->gen, v->u.number.r, strlen(v->u.number.r)));
+  } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+    jw_bool(w, YAJL_IS_TRUE(v));
+  } else {
+    jw_null(w);
+  }
+}
+
+herr jw_json_text(struct json_writer *w, const char *text)
+{
+  if (!w)
+    return NULL;
+  char why[256] = "";
+  yajl_val tree = yajl_tree_parse(text, why, sizeof(why));
+  if (!tree)
+    return herr_new("invalid JSON: %s", *why ? why : "parse error");
+  jw_tree(w, tree);
+  yajl_tree_free(tree);
+  return NULL;
+}
+
 void jw_kv_string(struct json_writer *w, const char *key, const char *s)
 {
   jw_key(w, key);
@@ -770,6 +810,36 @@ static herr invalid_json(const char *text, size_t len, const char *tree_msg)
   return herr_new("invalid JSON: line %zu, column %zu: %s", line, col, msg);
 }
 
+/* No hull document nests more than a few levels, but yajl_tree_free()
+ * recurses once per level: a deep enough text would overflow the stack. */
+#define JSON_MAX_DEPTH 1000
+
+/* Refuse a text nested deeper than JSON_MAX_DEPTH, before yajl builds it.
+ * Brackets inside strings do not count. */
+static herr check_depth(const char *text, size_t len)
+{
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > JSON_MAX_DEPTH)
+        return herr_new("invalid JSON: nested deeper than %d levels at offset %zu",
+                        JSON_MAX_DEPTH, i);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return NULL;
+}
+
 herr json_decode(const char *json, size_t len, const struct json_type *type,
                  const char *root_path, void **out)
 {
@@ -777,6 +847,7 @@ herr json_decode(const char *json, size_t len, const struct json_type *type,
   if (memchr(json, '\0', len))
     return herr_new("invalid JSON: NUL byte at offset %zu",
                     (size_t)((const char *)memchr(json, '\0', len) - json));
+  TRY(check_depth(json, len));
   /* yajl_tree_parse wants a NUL-terminated text. */
   _cleanup_free_ char *text = strndup(json, len);
   if (!text)

@@ -30,6 +30,9 @@ void jw_uint(struct json_writer *w, uint64_t v);
 void jw_bool(struct json_writer *w, bool v);
 void jw_null(struct json_writer *w);
 /* Shorthands for "key": value inside an object. */
+/* Copy a whole JSON value given as text (e.g. a profile file) into the output.
+ * The text must parse; the error says why it does not. */
+herr jw_json_text(struct json_writer *w, const char *text);
 void jw_kv_string(struct json_writer *w, const char *key, const char *s);
 void jw_kv_int(struct json_writer *w, const char *key, int64_t v);
 void jw_kv_bool(struct json_writer *w, const char *key, bool v);

@@ -6,8 +6,10 @@
  */
 #include "mounts.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +23,14 @@
 #include "cleanup.h"
 #include "inroot.h"
 #include "log.h"
+#include "procfs.h"
 #include "utils.h"
 
 #ifndef MS_NOSYMFOLLOW
 #define MS_NOSYMFOLLOW 256
 #endif
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_IGNORE };
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_IGNORE, OPT_TMPCOPYUP };
 
 static const struct mount_option_def {
   const char *name;
@@ -75,6 +78,8 @@ static const struct mount_option_def {
   { "rslave", OPT_PROPAGATION, MS_SLAVE, true },
   { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE, false },
   { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE, true },
+  /* runc's and crun's extension, which podman uses for --read-only's tmpfs. */
+  { "tmpcopyup", OPT_TMPCOPYUP, 0, false },
 };
 
 static const struct mount_option_def *find_option(const char *name)
@@ -107,8 +112,7 @@ herr mount_options_parse(char *const *options, size_t n, const char *field,
   for (size_t i = 0; i < n; i++) {
     const struct mount_option_def *d = find_option(options[i]);
     if (!d) {
-      if (!strcmp(options[i], "idmap") || !strcmp(options[i], "ridmap") ||
-          !strcmp(options[i], "tmpcopyup")) {
+      if (!strcmp(options[i], "idmap") || !strcmp(options[i], "ridmap")) {
         mount_options_free(out);
         return herr_new("%s.options[%zu]: \"%s\" is not supported by hull", field, i, options[i]);
       }
@@ -136,6 +140,9 @@ herr mount_options_parse(char *const *options, size_t n, const char *field,
       out->recursive = d->recursive;
       break;
     case OPT_IGNORE:
+      break;
+    case OPT_TMPCOPYUP:
+      out->tmpcopyup = true;
       break;
     }
   }
@@ -259,7 +266,7 @@ static herr mount_fs_at(const char *source, const char *target, const char *type
 static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags)
 {
   _cleanup_free_ char *text = NULL;
-  TRY(read_file("/proc/self/cgroup", &text, NULL));
+  TRY(procfs_read("self/cgroup", &text, NULL));
   char *save = NULL;
   for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     /* "ID:controllers:path" */
@@ -318,6 +325,112 @@ static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *
   return NULL;
 }
 
+/* ---- tmpcopyup: the image's files at a tmpfs destination are copied in ---- */
+
+static herr copy_tree(int from, int to);
+
+static herr copy_file_data(int from, int to, const char *name, mode_t mode)
+{
+  _cleanup_close_ int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (in < 0)
+    return herr_sys("open %s", name);
+  _cleanup_close_ int out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (out < 0)
+    return herr_sys("create %s", name);
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(in, buf, sizeof(buf))) > 0)
+    TRY_WRAP(write_all(out, buf, (size_t)n), "write %s", name);
+  return n < 0 ? herr_sys("read %s", name) : NULL;
+}
+
+static herr copy_dir(int from, int to, const char *name, mode_t mode)
+{
+  if (mkdirat(to, name, mode) < 0 && errno != EEXIST)
+    return herr_sys("mkdir %s", name);
+  _cleanup_close_ int a = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  _cleanup_close_ int b = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (a < 0 || b < 0)
+    return herr_sys("open %s", name);
+  return herr_wrap(copy_tree(a, b), "%s", name);
+}
+
+static herr copy_symlink(int from, int to, const char *name)
+{
+  char target[PATH_MAX];
+  ssize_t n = readlinkat(from, name, target, sizeof(target) - 1);
+  if (n < 0)
+    return herr_sys("readlink %s", name);
+  target[n] = '\0';
+  if (symlinkat(target, to, name) < 0)
+    return herr_sys("symlink %s", name);
+  return NULL;
+}
+
+/* One entry, never following a symlink of the image; owner and mode kept. */
+static herr copy_entry(int from, int to, const char *name)
+{
+  struct stat st;
+  if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return herr_sys("stat %s", name);
+  mode_t mode = st.st_mode & 07777;
+  if (S_ISDIR(st.st_mode))
+    TRY(copy_dir(from, to, name, mode));
+  else if (S_ISREG(st.st_mode))
+    TRY(copy_file_data(from, to, name, mode));
+  else if (S_ISLNK(st.st_mode))
+    TRY(copy_symlink(from, to, name));
+  else if (mknodat(to, name, st.st_mode, st.st_rdev) < 0)
+    return herr_sys("mknod %s", name);
+  if (fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return herr_sys("chown %s", name);
+  if (!S_ISLNK(st.st_mode) && fchmodat(to, name, mode, 0) < 0)
+    return herr_sys("chmod %s", name);
+  return NULL;
+}
+
+static herr copy_tree(int from, int to)
+{
+  int d = dup(from);
+  DIR *dir = d >= 0 ? fdopendir(d) : NULL;
+  if (!dir) {
+    if (d >= 0)
+      close(d);
+    return herr_sys("read directory");
+  }
+  herr e = NULL;
+  struct dirent *de;
+  while (!e && (de = readdir(dir)))
+    if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+      e = copy_entry(from, to, de->d_name);
+  closedir(dir);
+  return e;
+}
+
+/* The directory the tmpfs is about to cover, opened so that it can still be
+ * read once it is covered. */
+static herr open_covered_dir(const struct oci_mount *m, const struct mount_options *o, int rootfd,
+                             const char *what, int *fd)
+{
+  *fd = -1;
+  if (!o->tmpcopyup)
+    return NULL;
+  if (strcmp(m->type, "tmpfs"))
+    return herr_new("%s.options: tmpcopyup is for tmpfs mounts only", what);
+  TRY_WRAP(inroot_open(rootfd, m->destination, O_RDONLY | O_DIRECTORY, fd), "%s", what);
+  return NULL;
+}
+
+static herr copy_up(const struct oci_mount *m, int covered, int rootfd, const char *what)
+{
+  if (covered < 0)
+    return NULL;
+  _cleanup_close_ int tmpfs = -1;
+  TRY_WRAP(inroot_open(rootfd, m->destination, O_RDONLY | O_DIRECTORY, &tmpfs), "%s", what);
+  TRY_WRAP(copy_tree(covered, tmpfs), "%s: tmpcopyup", what);
+  return NULL;
+}
+
 static herr mount_filesystem(const struct oci_mount *m, const struct mount_options *o,
                              int rootfd, bool in_userns, const char *what)
 {
@@ -328,12 +441,15 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
   struct fd_path target = fd_path(dst);
+  _cleanup_close_ int covered = -1;
+  TRY(open_covered_dir(m, o, rootfd, what, &covered));
   const char *source = m->source && *m->source ? m->source : m->type;
   if (mount(source, target.s, m->type, o->flags & ~MS_REMOUNT, o->data) < 0) {
     if (errno == EPERM && in_userns)
       return mount_bind_fallback(m, o, rootfd, what);
     return herr_sys("%s: mount %s on %s", what, m->type, m->destination);
   }
+  TRY(copy_up(m, covered, rootfd, what));
   if (o->propagation) {
     _cleanup_close_ int mnt = -1;
     TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);

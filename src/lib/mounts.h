@@ -15,6 +15,7 @@ struct mount_options {
   unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) */
   bool bind;
   bool recursive;
+  bool tmpcopyup;            /* tmpfs: copy what the image has at the destination into it */
   char *data;                /* comma-joined fs options, NULL if none */
 };
 

@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <linux/nsfs.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "procfs.h"
 #include "utils.h"
 
 #ifndef CLONE_NEWTIME
@@ -102,6 +104,12 @@ herr ns_plan_prepare(const struct oci_config *cfg, struct ns_plan *plan)
       continue;
     if (t == OCI_NS_TIME)
       continue; /* made by the parent around clone(), see ns_parent_before_clone */
+    /* A cgroup namespace is rooted where its creator is: the child makes it
+     * once the parent has put it in the container's cgroup (SYNC_CGROUP_READY). */
+    if (t == OCI_NS_CGROUP) {
+      plan->unshare_flags |= ns_table[t].flag;
+      continue;
+    }
     if (user_joined && t != OCI_NS_USER)
       plan->unshare_flags |= ns_table[t].flag; /* must be owned by the joined user ns */
     else
@@ -142,15 +150,36 @@ static herr write_time_offsets(const struct oci_time_offsets *o)
   char *line = buf;
   while (*line) {
     char *nl = strchr(line, '\n');
-    TRY_WRAP(write_file("/proc/self/timens_offsets", line, (size_t)(nl - line + 1)),
+    TRY_WRAP(procfs_write("self/timens_offsets", line, (size_t)(nl - line + 1)),
              "linux.timeOffsets");
     line = nl + 1;
   }
   return NULL;
 }
 
+/* A process in the container's pid namespace (one that joined it) could
+ * otherwise open /proc/PID/exe, root, cwd, fd/ or mem of the container
+ * process in the instants between clone() and its own prctl(): the host's
+ * root and hull's binary (CVE-2019-5736 class).  Dumpability is a property of
+ * the memory image, copied by clone(), so the parent drops it just before. */
+static herr clone_non_dumpable(struct ns_plan *plan)
+{
+  plan->saved_dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+  /* Rootless: the unprivileged runtime must write the child's uid_map, which
+   * /proc gives to root for a non-dumpable process; the child drops
+   * dumpability itself once mapped (init.c).  What a process of the container
+   * could reach meanwhile is only what the user owns anyway. */
+  if (geteuid() != 0 && plan->new_user)
+    return NULL;
+  if (plan->saved_dumpable < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return herr_sys("prctl(PR_SET_DUMPABLE)");
+  return NULL;
+}
+
 herr ns_parent_before_clone(struct ns_plan *plan, const struct oci_linux *lx)
 {
+  int procfd;
+  TRY(procfs_root(&procfd));
   if (plan->join_fd[OCI_NS_PID] >= 0) {
     plan->saved_pid_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
     if (plan->saved_pid_fd < 0)
@@ -173,12 +202,14 @@ herr ns_parent_before_clone(struct ns_plan *plan, const struct oci_linux *lx)
         TRY(write_time_offsets(lx->timeOffsets));
     }
   }
-  return NULL;
+  return clone_non_dumpable(plan);
 }
 
 herr ns_parent_after_clone(struct ns_plan *plan)
 {
   herr e = NULL;
+  if (plan->saved_dumpable > 0 && prctl(PR_SET_DUMPABLE, plan->saved_dumpable, 0, 0, 0) < 0)
+    e = herr_sys("prctl(PR_SET_DUMPABLE)");
   if (plan->saved_pid_fd >= 0 && setns(plan->saved_pid_fd, CLONE_NEWPID) < 0)
     e = herr_sys("return to the runtime's pid namespace");
   if (!e && plan->saved_time_fd >= 0 && setns(plan->saved_time_fd, CLONE_NEWTIME) < 0)
@@ -206,13 +237,63 @@ static herr write_id_map(pid_t pid, const char *file, const char *field,
   _cleanup_free_ char *text = NULL;
   TRY(format_id_map(m, n, &text));
   char path[64];
-  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-  TRY_WRAP(write_file(path, text, strlen(text)), "%s: write %s", field, file);
+  snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+  TRY_WRAP(procfs_write(path, text, strlen(text)), "%s: write %s", field, file);
   return NULL;
+}
+
+/* Rootless (user_namespaces(7) "Defining user and group ID mappings"): an
+ * unprivileged runtime may write one mapping of its own id, and the gid map
+ * only after setgroups is denied; anything wider goes through the setuid
+ * newuidmap/newgidmap of the uidmap package, which check /etc/subuid and
+ * /etc/subgid. */
+static bool maps_only(const struct oci_idmapping *m, size_t n, unsigned id)
+{
+  return n == 1 && m[0].hostID == id && m[0].size == 1;
+}
+
+static herr run_id_map_helper(const char *helper, pid_t pid, const char *field,
+                              const struct oci_idmapping *m, size_t n)
+{
+  char **argv = calloc(3 + 3 * n, sizeof(char *));
+  if (!argv)
+    return herr_errno(ENOMEM, "%s", helper);
+  size_t k = 0;
+  argv[k++] = xstrdup(helper);
+  if (asprintf(&argv[k++], "%d", (int)pid) < 0)
+    abort();
+  for (size_t i = 0; i < n; i++)
+    if (asprintf(&argv[k++], "%u", m[i].containerID) < 0 ||
+        asprintf(&argv[k++], "%u", m[i].hostID) < 0 || asprintf(&argv[k++], "%u", m[i].size) < 0)
+      abort();
+  herr e = run_helper_program(argv);
+  for (size_t i = 0; i < k; i++)
+    free(argv[i]);
+  free(argv);
+  if (e && herr_errnum(e) == ENOENT)
+    return herr_wrap(e, "%s: mapping more than your own id needs %s (apt-get install uidmap) "
+                        "and an entry for you in /etc/subuid and /etc/subgid", field, helper);
+  return herr_wrap(e, "%s", field);
+}
+
+static herr write_id_maps_rootless(pid_t pid, const struct oci_linux *lx)
+{
+  if (maps_only(lx->uidMappings, lx->n_uidMappings, geteuid()))
+    TRY(write_id_map(pid, "uid_map", "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
+  else
+    TRY(run_id_map_helper("newuidmap", pid, "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
+  if (!maps_only(lx->gidMappings, lx->n_gidMappings, getegid()))
+    return run_id_map_helper("newgidmap", pid, "linux.gidMappings", lx->gidMappings, lx->n_gidMappings);
+  char path[64];
+  snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
+  TRY_WRAP(procfs_write(path, "deny", 4), "linux.gidMappings: deny setgroups (needed to map a gid without privilege)");
+  return write_id_map(pid, "gid_map", "linux.gidMappings", lx->gidMappings, lx->n_gidMappings);
 }
 
 herr ns_write_id_maps(pid_t pid, const struct oci_linux *lx)
 {
+  if (geteuid() != 0)
+    return write_id_maps_rootless(pid, lx);
   TRY(write_id_map(pid, "uid_map", "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
   TRY(write_id_map(pid, "gid_map", "linux.gidMappings", lx->gidMappings, lx->n_gidMappings));
   return NULL;

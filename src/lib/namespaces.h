@@ -19,13 +19,15 @@
 
 struct ns_plan {
   int clone_flags;               /* CLONE_NEW* given to clone() */
-  int unshare_flags;             /* CLONE_NEW* the child unshares after joining a user ns */
+  int unshare_flags;             /* CLONE_NEW* the child unshares after joining: those owned by
+                                    a joined user ns, and always a new cgroup ns */
   int join_fd[OCI_NS_COUNT];     /* fd of a namespace to join, -1 if none */
   bool has[OCI_NS_COUNT];        /* the namespace is listed in the config */
   bool new_user;                 /* a new user namespace (the parent writes id maps) */
   bool needs_second_fork;        /* the child must fork once more (see above) */
   int saved_pid_fd;              /* parent's own pid ns while pid_for_children is switched */
   int saved_time_fd;             /* parent's own time ns while time_for_children is switched */
+  int saved_dumpable;            /* parent's PR_GET_DUMPABLE while it clones non-dumpable */
 };
 
 /* Validate linux.namespaces against the rest of the config and open join paths. */
@@ -33,9 +35,11 @@ herr ns_plan_prepare(const struct oci_config *cfg, struct ns_plan *plan);
 void ns_plan_release(struct ns_plan *plan);
 
 /* Parent, just before clone(): switch pid_for_children / time_for_children to
- * a joined pid namespace or a new time namespace with the configured offsets. */
+ * a joined pid namespace or a new time namespace with the configured offsets;
+ * become non-dumpable, so that the container process is born so; open the
+ * verified procfs (procfs.h), so that it inherits it. */
 herr ns_parent_before_clone(struct ns_plan *plan, const struct oci_linux *lx);
-/* Parent, right after clone(): switch back to its own namespaces. */
+/* Parent, right after clone(): switch back to its own namespaces and dumpability. */
 herr ns_parent_after_clone(struct ns_plan *plan);
 
 /* Parent: write /proc/PID/{setgroups,uid_map,gid_map} for a new user ns. */

@@ -5,15 +5,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capabilities.h"
 #include "cleanup.h"
+#include "procfs.h"
 #include "utils.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -82,7 +85,7 @@ herr process_set_oom_score_adj(const struct oci_process *p)
     return NULL;
   char buf[16];
   int n = snprintf(buf, sizeof(buf), "%d", p->oomScoreAdj);
-  TRY_WRAP(write_file("/proc/self/oom_score_adj", buf, (size_t)n), "process.oomScoreAdj");
+  TRY_WRAP(procfs_write("self/oom_score_adj", buf, (size_t)n), "process.oomScoreAdj");
   return NULL;
 }
 
@@ -104,11 +107,24 @@ herr process_switch_user(const struct oci_process *p)
   return NULL;
 }
 
+/* The kernel's getcwd() prefixes "(unreachable)" to a directory outside our
+ * root: the path went through an fd of the runtime's (CVE-2024-21626 class),
+ * since ".." and symlinks cannot climb above the root. */
+static herr check_cwd_inside_root(const char *cwd)
+{
+  char buf[PATH_MAX];
+  if (syscall(SYS_getcwd, buf, sizeof(buf)) < 0)
+    return herr_sys("process.cwd: getcwd after chdir %s", cwd);
+  if (buf[0] != '/')
+    return herr_errno(EPERM, "process.cwd: %s leads outside the container's root filesystem", cwd);
+  return NULL;
+}
+
 herr process_enter_cwd(const struct oci_process *p)
 {
   if (chdir(p->cwd) < 0)
     return herr_sys("process.cwd: chdir %s", p->cwd);
-  return NULL;
+  return check_cwd_inside_root(p->cwd);
 }
 
 herr process_set_no_new_privileges(const struct oci_process *p)

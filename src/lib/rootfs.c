@@ -63,6 +63,19 @@ herr rootfs_prepare(const struct oci_config *cfg, int rootfs_dir, int *rootfd)
                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
   if (fd < 0)
     return herr_sys("clone the rootfs mount");
+  /* root.readonly covers the whole tree, submounts included (a rootfs of "/"
+   * brings the host's): they become read-only now, the top mount only after
+   * mounts[] made their mount points in it (rootfs_make_readonly). */
+  if (cfg->root && cfg->root->readonly) {
+    struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+    struct mount_attr rw_top = { .attr_clr = MOUNT_ATTR_RDONLY };
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0 ||
+        syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &rw_top, sizeof(rw_top)) < 0) {
+      herr e = herr_sys("root.readonly: make the rootfs's submounts read-only");
+      close(fd);
+      return e;
+    }
+  }
   if (syscall(SYS_move_mount, fd, "", rootfs_dir, "",
               MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
     herr e = herr_sys("mount the rootfs onto itself");

@@ -15,15 +15,20 @@
 #include <unistd.h>
 
 #include "capabilities.h"
+#include "cgroup.h"
 #include "cleanup.h"
+#include "fault.h"
 #include "hooks.h"
 #include "init.h"
 #include "log.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
+#include "seccomp.h"
 #include "state.h"
 #include "sync.h"
 #include "sysctl.h"
+#include "terminal.h"
 #include "utils.h"
 #include "uts.h"
 
@@ -41,6 +46,10 @@ struct spawn {
   int sync[2];
   pid_t pid;      /* the container process */
   pid_t direct;   /* our direct child (differs after a second fork) */
+  int pty;        /* the pty master for a foreground run, -1 if none */
+  struct seccomp_program *seccomp; /* linux.seccomp, compiled */
+  struct cgroup *cg;              /* the container's cgroup */
+  bool born_in_cgroup;            /* clone3 put it there (CLONE_INTO_CGROUP) */
 };
 
 static herr load_bundle(struct spawn *s)
@@ -48,7 +57,12 @@ static herr load_bundle(struct spawn *s)
   const char *bundle = s->o->bundle ? s->o->bundle : ".";
   TRY_WRAP(real_path(bundle, &s->bundle), "bundle");
   _cleanup_free_ char *config = path_join(s->bundle, "config.json");
-  TRY_WRAP(read_file(config, &s->config_text, &s->config_len), "bundle %s", s->bundle);
+  if (s->o->config_json) {
+    s->config_text = xstrdup(s->o->config_json);
+    s->config_len = strlen(s->config_text);
+  } else {
+    TRY_WRAP(read_file(config, &s->config_text, &s->config_len), "bundle %s", s->bundle);
+  }
   TRY_WRAP(oci_config_parse(s->config_text, s->config_len, &s->cfg), "%s", config);
   if (!s->cfg->root || !s->cfg->root->path)
     return herr_new("%s: root.path: required", config);
@@ -61,6 +75,19 @@ static herr load_bundle(struct spawn *s)
   return NULL;
 }
 
+/* A pty's master must go somewhere: to --console-socket, or to a foreground
+ * `run` that relays it (runc refuses the same cases). */
+static herr validate_terminal(struct spawn *s)
+{
+  bool terminal = s->cfg->process && s->cfg->process->terminal;
+  if (terminal && !s->o->console_socket && !s->o->pty_master)
+    return herr_new("process.terminal: a terminal needs --console-socket to send the pty master to "
+                    "(or a foreground `run`)");
+  if (!terminal && s->o->console_socket)
+    return herr_new("--console-socket: process.terminal is false, there is no pty to send");
+  return NULL;
+}
+
 /* Refuse what cannot work before anything is made (runtime.md "Create": an
  * error must leave the host as if nothing was attempted). */
 static herr validate_config(struct spawn *s)
@@ -69,13 +96,18 @@ static herr validate_config(struct spawn *s)
   TRY(ns_plan_prepare(cfg, &s->plan));
   TRY(uts_validate(cfg, s->plan.has[OCI_NS_UTS]));
   TRY(sysctl_validate(cfg->linux_, s->plan.has));
-  if (s->o->console_socket)
-    return herr_new("--console-socket: terminals are not supported by this hull yet");
+  TRY(lsm_validate(cfg));
+  /* Not a check, but it belongs before anything is made: SELinux's
+   * context= option on the mounts that take linux.mountLabel. */
+  TRY(lsm_label_mounts(s->cfg));
+  /* Compiling is the check: libseccomp refuses what it cannot express. */
+  TRY(seccomp_compile(cfg->linux_ ? cfg->linux_->seccomp : NULL, &s->seccomp));
+  TRY(validate_terminal(s));
+  /* Where the cgroup goes, and whether this host has what linux.resources asks. */
+  TRY(cgroup_prepare(s->o->id, s->o->root, cfg->linux_, &s->cg));
   if (!cfg->process)
     return NULL;
   TRY(process_validate(cfg->process));
-  if (cfg->process->terminal)
-    return herr_new("process.terminal: terminals are not supported by this hull yet; set \"terminal\": false");
   if (cfg->process->capabilities)
     TRY(capabilities_validate(cfg->process->capabilities));
   return NULL;
@@ -85,6 +117,7 @@ static herr make_state_dir(struct spawn *s)
 {
   TRY(state_root_open(s->o->root, &s->rootfd));
   TRY(state_dir_create(s->rootfd, s->o->id, &s->dirfd));
+  fault_point("state-dir");
   TRY(write_file_atomic_at(s->dirfd, STATE_CONFIG_FILE, s->config_text, s->config_len, 0600));
   if (mkfifoat(s->dirfd, STATE_START_FIFO, 0600) < 0)
     return herr_sys("mkfifo %s", STATE_START_FIFO);
@@ -93,24 +126,57 @@ static herr make_state_dir(struct spawn *s)
   return NULL;
 }
 
-static pid_t clone_into_namespaces(int flags)
+/* The cgroup with linux.resources applied, before the process exists. */
+static herr make_cgroup(struct spawn *s)
+{
+  TRY(cgroup_create(s->cg));
+  const struct oci_linux *lx = s->cfg->linux_;
+  struct cgroup_apply a = {
+    .r = lx ? lx->resources : NULL,
+    .devices = lx ? lx->devices : NULL,
+    .n_devices = lx ? lx->n_devices : 0,
+  };
+  return cgroup_apply(s->cg, &a);
+}
+
+/* cgroup_fd >= 0 (a cgroup v2 only host): born in its cgroup. */
+static pid_t clone_into_namespaces(int flags, int cgroup_fd, bool *into_cgroup)
 {
   struct clone_args args = { .flags = (uint64_t)flags, .exit_signal = SIGCHLD };
-  return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+  *into_cgroup = false;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (uint64_t)cgroup_fd;
+    pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+    *into_cgroup = pid >= 0;
+    if (pid >= 0)
+      return pid;
+    /* An older kernel: place it after the clone like on v1 (guide_setup). */
+    args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+    args.cgroup = 0;
+  }
+  pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+  /* No clone3 before Linux 5.3, and seccomp profiles that predate it (Docker's
+   * default) or valgrind answer ENOSYS: clone() without a new stack is a fork. */
+  if (pid < 0 && errno == ENOSYS)
+    pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0UL);
+  return pid;
 }
 
 static herr clone_container(struct spawn *s)
 {
   TRY(sync_pair(s->sync));
   TRY(ns_parent_before_clone(&s->plan, s->cfg->linux_));
-  pid_t pid = clone_into_namespaces(s->plan.clone_flags);
+  _cleanup_close_ int cgroup_fd = cgroup_clone_fd(s->cg);
+  pid_t pid = clone_into_namespaces(s->plan.clone_flags, cgroup_fd, &s->born_in_cgroup);
   if (pid == 0) {
     close(s->sync[0]);
     struct init_ctx ctx = {
       .cfg = s->cfg, .id = s->o->id, .bundle = s->bundle, .rootfs = s->rootfs,
       .plan = &s->plan, .sync_fd = s->sync[1], .state_dirfd = s->dirfd,
       .no_pivot = s->o->no_pivot, .no_new_keyring = s->o->no_new_keyring,
-      .preserve_fds = s->o->preserve_fds,
+      .preserve_fds = s->o->preserve_fds, .die_with_parent = s->o->die_with_parent,
+      .seccomp = s->seccomp,
     };
     init_main(&ctx);
   }
@@ -168,9 +234,38 @@ static herr run_runtime_hooks(struct spawn *s)
   return sync_send(s->sync[0], SYNC_HOOKS_DONE, 0);
 }
 
+/* process.terminal: the container process made the pty; its master goes to
+ * the console socket now (conmon waits for it before create returns), or is
+ * kept for a foreground run. */
+static herr receive_terminal(struct spawn *s)
+{
+  if (!s->cfg->process || !s->cfg->process->terminal)
+    return NULL;
+  _cleanup_close_ int master = -1;
+  TRY(sync_expect_fd(s->sync[0], SYNC_PTY, &master));
+  if (s->o->console_socket)
+    return terminal_send_to_socket(s->o->console_socket, master);
+  s->pty = steal_fd(&master);
+  return NULL;
+}
+
+/* Into its cgroup, before it does anything; unless clone3 put it there (on a
+ * v2-only host): writing cgroup.procs again would cost an RCU grace period
+ * (the kernel write-locks cgroup_threadgroup_rwsem) for nothing. */
+static herr place_in_cgroup(struct spawn *s)
+{
+  herr e = s->born_in_cgroup ? NULL : cgroup_add_pid(s->cg, s->pid);
+  if (e) {
+    sync_send_error(s->sync[0], e);
+    return e;
+  }
+  return sync_send(s->sync[0], SYNC_CGROUP_READY, 0);
+}
+
 /* The parent's half of the protocol in sync.h. */
 static herr guide_setup(struct spawn *s)
 {
+  TRY(place_in_cgroup(s));
   if (s->plan.new_user) {
     herr e = ns_write_id_maps(s->pid, s->cfg->linux_);
     if (e) {
@@ -185,10 +280,11 @@ static herr guide_setup(struct spawn *s)
     sync_send_error(s->sync[0], e);
     return e;
   }
+  TRY(receive_terminal(s));
   return sync_expect(s->sync[0], SYNC_READY, NULL);
 }
 
-static herr write_pid_file(const char *path, pid_t pid)
+herr write_pid_file(const char *path, pid_t pid)
 {
   char buf[32];
   int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
@@ -213,15 +309,37 @@ static herr record_created(struct spawn *s)
   _cleanup_free_ char *now = state_now_rfc3339();
   st.created = now;
   st.owner = geteuid() == 0 ? "root" : NULL;
-  TRY(state_write(s->dirfd, &st));
+  st.cgroups = cgroup_records(s->cg, &st.n_cgroups);
+  herr e = state_write(s->dirfd, &st);
+  cgroup_records_free(st.cgroups, st.n_cgroups);
+  TRY(e);
+  TRY(state_write_pid_record(s->dirfd, s->pid, st.pid_start_time));
   if (s->o->pid_file)
     TRY(write_pid_file(s->o->pid_file, s->pid));
+  return NULL;
+}
+
+/* kill_and_wait without pidfds (before Linux 5.3, or under valgrind): poll
+ * until the process is gone or a zombie, for at most 10 s like the pidfd. */
+static herr kill_and_poll(pid_t pid, unsigned long long start_time)
+{
+  if (start_time && process_start_time(pid) != start_time)
+    return NULL;
+  if (kill(pid, SIGKILL) < 0)
+    return errno == ESRCH ? NULL : herr_sys("kill %d", (int)pid);
+  for (int ms = 0; ms < 10000 && process_alive(pid); ms++) {
+    waitpid(pid, NULL, WNOHANG);
+    usleep(1000);
+  }
+  waitpid(pid, NULL, WNOHANG);
   return NULL;
 }
 
 herr kill_and_wait(pid_t pid, unsigned long long start_time)
 {
   _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0 && errno == ENOSYS)
+    return kill_and_poll(pid, start_time);
   if (pidfd < 0)
     return errno == ESRCH ? NULL : herr_sys("pidfd_open %d", (int)pid);
   /* The pid may have been reused since it was recorded. */
@@ -263,6 +381,10 @@ static void undo_create(struct spawn *s)
     herr_free(kill_and_wait(s->pid, 0));
   if (cloned)
     run_poststop_after_failure(s);
+  /* The cgroup is named after the id: only ours once we hold the id (a
+   * create that lost the id to another must not remove the winner's). */
+  if (s->dirfd >= 0)
+    herr_free(cgroup_destroy(s->cg));
   if (s->dirfd >= 0)
     herr_free(state_dir_remove(s->rootfd, s->o->id));
 }
@@ -273,7 +395,11 @@ static void spawn_release(struct spawn *s)
   free(s->rootfs);
   free(s->config_text);
   oci_config_free(s->cfg);
+  seccomp_program_free(s->seccomp);
+  cgroup_free(s->cg);
   ns_plan_release(&s->plan);
+  if (s->pty >= 0)
+    close(s->pty);
   for (int i = 0; i < 2; i++)
     if (s->sync[i] >= 0)
       close(s->sync[i]);
@@ -289,14 +415,22 @@ static herr spawn_steps(struct spawn *s)
   TRY(load_bundle(s));
   TRY(validate_config(s));
   TRY(make_state_dir(s));
+  TRY(make_cgroup(s));
+  fault_point("fifos");
   TRY(clone_container(s));
+  fault_point("cloned");
   TRY(guide_setup(s));
-  return record_created(s);
+  fault_point("ready");
+  TRY(record_created(s));
+  fault_point("recorded");
+  /* Only now may the container process outlive us (sync.h). */
+  TRY(sync_send(s->sync[0], SYNC_RECORDED, 0));
+  return sync_expect(s->sync[0], SYNC_DETACHED, NULL);
 }
 
 herr spawn_container(const struct create_opts *o, pid_t *pid)
 {
-  struct spawn s = { .o = o, .rootfd = -1, .dirfd = -1, .sync = { -1, -1 } };
+  struct spawn s = { .o = o, .rootfd = -1, .dirfd = -1, .sync = { -1, -1 }, .pty = -1 };
   for (int i = 0; i < OCI_NS_COUNT; i++)
     s.plan.join_fd[i] = -1;
   s.plan.saved_pid_fd = s.plan.saved_time_fd = -1;
@@ -305,6 +439,8 @@ herr spawn_container(const struct create_opts *o, pid_t *pid)
     undo_create(&s);
   else
     *pid = s.pid;
+  if (!e && o->pty_master)
+    *o->pty_master = steal_fd(&s.pty);
   spawn_release(&s);
   return e;
 }

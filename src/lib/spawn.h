@@ -14,6 +14,9 @@
  * no state directory, no process (mounts die with its mount namespace). */
 herr spawn_container(const struct create_opts *o, pid_t *pid);
 
+/* Write pid to a --pid-file (atomically: readers see all of it or nothing). */
+herr write_pid_file(const char *path, pid_t pid);
+
 /* Kill a process and wait until it is gone; it need not be our child. */
 herr kill_and_wait(pid_t pid, unsigned long long start_time);
 

@@ -1017,3 +1017,53 @@ const char *oci_default_config_json(void)
 {
   return default_config;
 }
+
+/* Replace the one occurrence of `from` in *text by `to`. */
+static herr replace_once(char **text, const char *from, const char *to)
+{
+  char *at = strstr(*text, from);
+  if (!at || strstr(at + 1, from))
+    return herr_new("rootless config: internal error: the default config changed shape near \"%.20s\"", from);
+  char *out = NULL;
+  if (asprintf(&out, "%.*s%s%s", (int)(at - *text), *text, to, at + strlen(from)) < 0)
+    return herr_errno(ENOMEM, "rootless config");
+  free(*text);
+  *text = out;
+  return NULL;
+}
+
+/* `runc spec --rootless`: the caller's uid and gid become root of a new user
+ * namespace; devpts gets no gid= (group 5 is not mapped); no cgroup mount (an
+ * unprivileged user cannot mount the host's v1 hierarchies). */
+herr oci_default_config_json_rootless(unsigned uid, unsigned gid, char **out)
+{
+  char *text = strdup(default_config);
+  if (!text)
+    return herr_errno(ENOMEM, "rootless config");
+  char maps[512];
+  snprintf(maps, sizeof(maps),
+           "  \"linux\": {\n"
+           "    \"uidMappings\": [\n      { \"containerID\": 0, \"hostID\": %u, \"size\": 1 }\n    ],\n"
+           "    \"gidMappings\": [\n      { \"containerID\": 0, \"hostID\": %u, \"size\": 1 }\n    ],\n",
+           uid, gid);
+  const struct {
+    const char *from, *to;
+  } edits[] = {
+    { "        \"mode=0620\",\n        \"gid=5\"\n", "        \"mode=0620\"\n" },
+    { "    },\n    {\n      \"destination\": \"/sys/fs/cgroup\",\n      \"type\": \"cgroup\",\n"
+      "      \"source\": \"cgroup\",\n      \"options\": [\n        \"nosuid\",\n        \"noexec\",\n"
+      "        \"nodev\",\n        \"relatime\",\n        \"ro\"\n      ]\n    }\n  ],\n",
+      "    }\n  ],\n" },
+    { "  \"linux\": {\n", maps },
+    { "    \"namespaces\": [\n", "    \"namespaces\": [\n      {\n        \"type\": \"user\"\n      },\n" },
+  };
+  for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+    herr e = replace_once(&text, edits[i].from, edits[i].to);
+    if (e) {
+      free(text);
+      return e;
+    }
+  }
+  *out = text;
+  return NULL;
+}

@@ -451,6 +451,8 @@ void oci_resources_free(struct oci_resources *r);
 
 /* The config `hull spec` writes: a busybox-friendly default like `runc spec`. */
 const char *oci_default_config_json(void);
+/* The same for an unprivileged user (`hull spec --rootless`); caller frees. */
+herr oci_default_config_json_rootless(unsigned uid, unsigned gid, char **out);
 
 /* Namespace type names as in the spec ("pid", "network", ...). */
 const char *oci_ns_type_name(enum oci_ns_type t);

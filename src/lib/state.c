@@ -41,6 +41,14 @@ herr state_root_open(const char *root, int *rootfd)
   int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return herr_sys("open state root %s", root);
+  /* A root someone else made (say /tmp/hull-UID, made first by another user)
+   * would hand them our containers' state. */
+  struct stat st;
+  if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+    close(fd);
+    return herr_new("state root %s must be a directory owned by uid %u and writable only by it",
+                    root, (unsigned)geteuid());
+  }
   *rootfd = fd;
   return NULL;
 }
@@ -56,28 +64,67 @@ static herr lock_dir(int fd, int lock, const char *id)
   return NULL;
 }
 
-herr state_dir_create(int rootfd, const char *id, int *dirfd)
+/* A new directory, locked, under a name of our own (ours alone: one create
+ * per process; one left by a dead process of the same pid is empty). */
+static herr make_locked_dir(int rootfd, const char *name, int *dirfd)
 {
-  TRY(state_validate_id(id));
-  if (mkdirat(rootfd, id, 0700) < 0) {
-    if (errno == EEXIST)
-      return herr_new("container \"%s\" already exists", id);
-    return herr_sys("create state directory for \"%s\"", id);
+  if (mkdirat(rootfd, name, 0700) < 0) {
+    if (errno != EEXIST)
+      return herr_sys("create a state directory");
+    unlinkat(rootfd, name, AT_REMOVEDIR);
+    if (mkdirat(rootfd, name, 0700) < 0)
+      return herr_sys("create a state directory");
   }
-  int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    herr e = herr_sys("open state directory of \"%s\"", id);
-    unlinkat(rootfd, id, AT_REMOVEDIR);
-    return e;
-  }
-  herr e = lock_dir(fd, LOCK_EX, id);
-  if (e) {
-    close(fd);
-    unlinkat(rootfd, id, AT_REMOVEDIR);
+  int fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+    herr e = herr_sys("open a new state directory");
+    if (fd >= 0)
+      close(fd);
+    unlinkat(rootfd, name, AT_REMOVEDIR);
     return e;
   }
   *dirfd = fd;
   return NULL;
+}
+
+/* The directory appears under the id already locked: made and locked under
+ * a hidden name, then renamed without replacing.  Were it made under the id,
+ * someone could find it unlocked and without state.json before we lock it,
+ * take it for the remains of a create that died (state_dir_abandoned) and
+ * delete it under our feet.  Claiming the id is the rename: a second create
+ * of the id fails there, with "already exists". */
+herr state_dir_create(int rootfd, const char *id, int *dirfd)
+{
+  TRY(state_validate_id(id));
+  char tmp[64];
+  snprintf(tmp, sizeof(tmp), ".creating-%d", (int)getpid());
+  int fd = -1;
+  TRY(make_locked_dir(rootfd, tmp, &fd));
+  if (renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) == 0) {
+    *dirfd = fd;
+    return NULL;
+  }
+  herr e = errno == EEXIST ? herr_new("container \"%s\" already exists", id)
+                           : herr_sys("create state directory for \"%s\"", id);
+  close(fd);
+  unlinkat(rootfd, tmp, AT_REMOVEDIR);
+  return e;
+}
+
+bool state_dir_abandoned(int dirfd)
+{
+  if (flock(dirfd, LOCK_SH | LOCK_NB) < 0)
+    return false;
+  flock(dirfd, LOCK_UN);
+  return true;
+}
+
+/* A directory that `delete` removed while we waited for its lock (or while
+ * we read it) has no links left: the container is gone. */
+static bool dir_removed(int dirfd)
+{
+  struct stat st;
+  return fstat(dirfd, &st) == 0 && st.st_nlink == 0;
 }
 
 herr state_dir_open(int rootfd, const char *id, int lock, int *dirfd)
@@ -90,13 +137,16 @@ herr state_dir_open(int rootfd, const char *id, int lock, int *dirfd)
     return herr_sys("open state directory of \"%s\"", id);
   }
   TRY(lock_dir(fd, lock, id));
+  if (dir_removed(fd))
+    return herr_new("container \"%s\" does not exist", id);
   *dirfd = steal_fd(&fd);
   return NULL;
 }
 
-herr state_dir_remove(int rootfd, const char *id)
+/* Remove the directory NAME of root and what is in it (files only). */
+static herr remove_dir(int rootfd, const char *name, const char *id)
 {
-  _cleanup_close_ int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  _cleanup_close_ int fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     if (errno == ENOENT)
       return NULL;
@@ -116,9 +166,25 @@ herr state_dir_remove(int rootfd, const char *id)
     }
   }
   closedir(d);
-  if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+  if (unlinkat(rootfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return herr_sys("remove state directory of \"%s\"", id);
   return NULL;
+}
+
+/* The directory leaves the id in one step, by a rename to a hidden name (which
+ * list and every command ignore), before its files go: a reader finds the
+ * container whole, or not at all, never a directory without state.json that
+ * it would take for one still being created. */
+herr state_dir_remove(int rootfd, const char *id)
+{
+  char gone[64];
+  snprintf(gone, sizeof(gone), ".deleting-%d", (int)getpid());
+  if (renameat2(rootfd, id, rootfd, gone, RENAME_NOREPLACE) == 0)
+    return remove_dir(rootfd, gone, id);
+  if (errno == ENOENT)
+    return NULL;
+  /* A stale name of ours, or a filesystem without RENAME_NOREPLACE: in place. */
+  return remove_dir(rootfd, id, id);
 }
 
 /* ---- state.json ---- */
@@ -126,10 +192,22 @@ herr state_dir_remove(int rootfd, const char *id)
 #define F(name_, kind_, member_) \
   { .name = name_, .kind = kind_, .offset = offsetof(struct container_state, member_) }
 
+/* "cgroups": {"memory": {"path": "/hull/c1", "made": 2}, ...} (cgroup.h) */
+static const struct json_field cgroup_record_fields[] = {
+  { .name = "path", .kind = JK_STRING, .offset = offsetof(struct cgroup_record, path), .required = true },
+  { .name = "made", .kind = JK_UINT32, .offset = offsetof(struct cgroup_record, made) },
+  { 0 },
+};
+static const struct json_type cgroup_record_type = {
+  .name = "cgroup", .size = sizeof(struct cgroup_record), .fields = cgroup_record_fields,
+};
+
 static const struct json_field hull_fields[] = {
   F("pidStartTime", JK_UINT64, pid_start_time),
   F("started", JK_BOOL, started),
   F("rootfs", JK_STRING, rootfs),
+  { .name = "cgroups", .kind = JK_MAP_OBJECT, .offset = offsetof(struct container_state, cgroups),
+    .count_offset = offsetof(struct container_state, n_cgroups), .type = &cgroup_record_type },
   { 0 },
 };
 static const struct json_type hull_ext_type = {
@@ -198,6 +276,23 @@ char *state_to_json(const struct container_state *st, enum container_status stat
   return jw_finish(w, NULL);
 }
 
+static void write_cgroups(struct json_writer *w, const struct container_state *st)
+{
+  if (!st->n_cgroups)
+    return;
+  jw_key(w, "cgroups");
+  jw_begin_object(w);
+  for (size_t i = 0; i < st->n_cgroups; i++) {
+    jw_key(w, st->cgroups[i].key);
+    jw_begin_object(w);
+    jw_kv_string(w, "path", st->cgroups[i].path);
+    jw_key(w, "made");
+    jw_uint(w, st->cgroups[i].made);
+    jw_end_object(w);
+  }
+  jw_end_object(w);
+}
+
 herr state_write(int dirfd, const struct container_state *st)
 {
   struct json_writer *w = jw_new(false);
@@ -211,6 +306,7 @@ herr state_write(int dirfd, const struct container_state *st)
   jw_kv_bool(w, "started", st->started);
   if (st->rootfs)
     jw_kv_string(w, "rootfs", st->rootfs);
+  write_cgroups(w, st);
   jw_end_object(w);
   jw_end_object(w);
   size_t len;
@@ -220,11 +316,39 @@ herr state_write(int dirfd, const struct container_state *st)
   return write_file_atomic_at(dirfd, STATE_FILE, text, len, 0600);
 }
 
+herr state_write_pid_record(int dirfd, pid_t pid, unsigned long long start_time)
+{
+  char target[64];
+  snprintf(target, sizeof(target), "%d %llu", (int)pid, start_time);
+  if (symlinkat(target, dirfd, STATE_PID_RECORD) < 0)
+    return herr_sys("write %s", STATE_PID_RECORD);
+  return NULL;
+}
+
+bool state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time)
+{
+  char target[64];
+  ssize_t n = readlinkat(dirfd, STATE_PID_RECORD, target, sizeof(target) - 1);
+  if (n <= 0)
+    return false;
+  target[n] = '\0';
+  int p;
+  /* Without a start time a reused pid could not be told apart: no record. */
+  if (sscanf(target, "%d %llu", &p, start_time) != 2 || p <= 0 || *start_time == 0)
+    return false;
+  *pid = p;
+  return true;
+}
+
 herr state_read(int dirfd, const char *id, struct container_state **out)
 {
   _cleanup_free_ char *text = NULL;
   size_t len;
   herr e = read_file_at(dirfd, STATE_FILE, &text, &len);
+  if (e && herr_errnum(e) == ENOENT && dir_removed(dirfd)) {
+    herr_free(e);
+    return herr_new("container \"%s\" does not exist", id);
+  }
   if (e && herr_errnum(e) == ENOENT) {
     /* The directory exists but create never finished writing state. */
     herr_free(e);
@@ -238,8 +362,14 @@ herr state_read(int dirfd, const char *id, struct container_state **out)
   }
   if (e)
     return herr_wrap(e, "read state of container \"%s\"", id);
+  return state_parse(text, len, id, out);
+}
+
+herr state_parse(const char *text, size_t len, const char *id, struct container_state **out)
+{
+  *out = NULL;
   void *obj = NULL;
-  e = json_decode(text, len, &state_type, "", &obj);
+  herr e = json_decode(text, len, &state_type, "", &obj);
   if (e)
     return herr_wrap(e, "container \"%s\": corrupt %s (use delete --force to remove it)", id, STATE_FILE);
   struct container_state *st = obj;
@@ -257,6 +387,21 @@ void container_state_free(struct container_state *st)
     json_free(&state_type, st);
 }
 
+/* A live container whose cgroup is frozen (`hull pause`) is paused. */
+static bool cgroup_frozen(const struct container_state *st)
+{
+  if (!st->n_cgroups)
+    return false;
+  struct cgroup *cg = NULL;
+  bool frozen = false;
+  herr e = cgroup_open(st->cgroups, st->n_cgroups, &cg);
+  if (!e)
+    e = cgroup_is_frozen(cg, &frozen);
+  herr_free(e);
+  cgroup_free(cg);
+  return frozen;
+}
+
 enum container_status state_status(const struct container_state *st)
 {
   if (st->pid <= 0)
@@ -264,6 +409,8 @@ enum container_status state_status(const struct container_state *st)
   unsigned long long start = process_start_time((pid_t)st->pid);
   if (start == 0 || start != st->pid_start_time)
     return STATUS_STOPPED;
+  if (cgroup_frozen(st))
+    return STATUS_PAUSED;
   return st->started ? STATUS_RUNNING : STATUS_CREATED;
 }
 
@@ -274,6 +421,7 @@ const char *container_status_name(enum container_status s)
     [STATUS_CREATED] = "created",
     [STATUS_RUNNING] = "running",
     [STATUS_STOPPED] = "stopped",
+    [STATUS_PAUSED] = "paused",
   };
   return names[s];
 }

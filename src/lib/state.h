@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "spec.h"
 
@@ -19,6 +20,7 @@
 #define STATE_CONFIG_FILE "config.json"
 #define STATE_START_FIFO "start.fifo"
 #define STATE_EXEC_FIFO "exec.fifo"
+#define STATE_PID_RECORD "pid"
 
 struct container_state {
   char *ociVersion;
@@ -32,6 +34,8 @@ struct container_state {
   char *rootfs;            /* absolute rootfs path */
   struct oci_kv *annotations;
   size_t n_annotations;
+  struct cgroup_record *cgroups; /* the container's cgroup in each hierarchy */
+  size_t n_cgroups;
 };
 
 enum container_status {
@@ -39,6 +43,7 @@ enum container_status {
   STATUS_CREATED,
   STATUS_RUNNING,
   STATUS_STOPPED,
+  STATUS_PAUSED,   /* created or running, with its cgroup frozen (container.c) */
 };
 
 /* Refuse ids that are empty, ".", "..", contain '/', whitespace or control
@@ -50,6 +55,9 @@ herr state_root_open(const char *root, int *rootfd);
 /* Make ID's directory; EEXIST becomes `container "ID" already exists`.
  * The returned dirfd holds an exclusive flock. */
 herr state_dir_create(int rootfd, const char *id, int *dirfd);
+/* Whether a directory without state.json was left by a create that died: its
+ * lock is free.  (Not for a dirfd the caller holds a lock on.) */
+bool state_dir_abandoned(int dirfd);
 /* Open ID's directory; ENOENT becomes `container "ID" does not exist`.
  * `lock` is LOCK_EX, LOCK_SH or 0 (no lock). */
 herr state_dir_open(int rootfd, const char *id, int lock, int *dirfd);
@@ -57,12 +65,22 @@ herr state_dir_open(int rootfd, const char *id, int lock, int *dirfd);
 herr state_dir_remove(int rootfd, const char *id);
 
 herr state_write(int dirfd, const struct container_state *st);
+/* A second, minimal record of the container process, for `delete --force` to
+ * kill it even when state.json is unreadable: a symlink STATE_PID_RECORD whose
+ * target is "PID START_TIME" (one syscall, atomic). */
+herr state_write_pid_record(int dirfd, pid_t pid, unsigned long long start_time);
+/* false when there is no (valid) record. */
+bool state_read_pid_record(int dirfd, pid_t *pid, unsigned long long *start_time);
 /* Read state.json; a directory without one (create still running, or killed
  * half-way) yields a state with pid 0, status creating or stopped. */
 herr state_read(int dirfd, const char *id, struct container_state **out);
+/* The decoding half of state_read: `text` (len bytes, no NUL needed) must be a
+ * state.json of container `id`.  On error *out is NULL. */
+herr state_parse(const char *text, size_t len, const char *id, struct container_state **out);
 void container_state_free(struct container_state *st);
 
-/* Status from the process: gone or reused pid -> stopped. */
+/* Status from the process: gone or reused pid -> stopped; alive with its
+ * cgroup frozen -> paused. */
 enum container_status state_status(const struct container_state *st);
 const char *container_status_name(enum container_status s);
 /* The spec's state JSON (runtime.md "State"), with `status` as given. */

@@ -14,7 +14,14 @@
  *   SYNC_HOOKS_DONE ------------------->
  *                                       createContainer hooks, pivot_root, ...
  *            <------------------------- SYNC_READY
- *   writes state.json, returns          waits on start.fifo
+ *   writes state.json
+ *   SYNC_RECORDED --------------------->
+ *                                       stops dying with the parent
+ *            <------------------------- SYNC_DETACHED
+ *   returns                             waits on start.fifo
+ *
+ * Until SYNC_RECORDED the child dies with the parent (PR_SET_PDEATHSIG): a
+ * create killed at any point leaves no process that state.json does not name.
  *
  * Either side may send SYNC_ERROR (errno + message) instead; the child then exits.
  */
@@ -31,6 +38,10 @@ enum sync_type {
   SYNC_RUN_HOOKS,     /* child -> parent: run prestart + createRuntime now */
   SYNC_HOOKS_DONE,    /* parent -> child */
   SYNC_READY,         /* child -> parent: created, waiting for start */
+  SYNC_RECORDED,      /* parent -> child: state.json names you, you may outlive me */
+  SYNC_DETACHED,      /* child -> parent: no longer dies with the parent */
+  SYNC_PTY,           /* child -> parent: the pty master, as SCM_RIGHTS (process.terminal) */
+  SYNC_CGROUP_READY,  /* parent -> child: you are in your cgroup (then unshare the cgroup ns) */
   SYNC_ERROR,         /* either way: value is errno, text the message */
 };
 
@@ -46,5 +57,12 @@ void sync_send_error(int fd, const struct hull_error *e);
  * EOF becomes "container process exited during set-up".  For SYNC_PID sent with
  * creds, `value` is the translated pid. */
 herr sync_expect(int fd, enum sync_type expect, int *value);
+/* Send `type` with the descriptor `passfd` attached (SCM_RIGHTS). */
+herr sync_send_fd(int fd, enum sync_type type, int passfd);
+/* Wait for `expect` carrying a descriptor; *passfd gets it (close-on-exec). */
+herr sync_expect_fd(int fd, enum sync_type expect, int *passfd);
+/* Wait for the peer's execve: EOF (its close-on-exec end went away with the
+ * exec) is success, a SYNC_ERROR is its error. */
+herr sync_expect_exec(int fd);
 
 #endif

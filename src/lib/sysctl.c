@@ -1,16 +1,10 @@
 /* sysctl.c - linux.sysctl (config-linux.md "Sysctl"). */
 #include "sysctl.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/vfs.h>
-#include <unistd.h>
 
-#include "cleanup.h"
-#include "utils.h"
+#include "procfs.h"
 
 /* Which namespace makes a sysctl safe to set: prefix match, or exact when the
  * entry has no trailing '.' or '*'. */
@@ -55,24 +49,20 @@ herr sysctl_validate(const struct oci_linux *lx, const bool has_ns[])
   return NULL;
 }
 
+/* Through the verified procfs (procfs.h), never through /proc: a mount over
+ * /proc/sys or one of its files must not redirect a write (CVE-2025-52881).
+ * The files resolve in the caller's namespaces (net, ipc, uts), whichever
+ * procfs instance they are opened through. */
 herr sysctl_apply(const struct oci_linux *lx)
 {
-  if (!lx || !lx->n_sysctl)
-    return NULL;
-  _cleanup_close_ int procsys = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (procsys < 0)
-    return herr_sys("open /proc/sys");
-  struct statfs sfs;
-  if (fstatfs(procsys, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return herr_new("/proc/sys is not on a procfs: refusing to write sysctls through it");
-  for (size_t i = 0; i < lx->n_sysctl; i++) {
+  for (size_t i = 0; lx && i < lx->n_sysctl; i++) {
     char rel[512];
-    snprintf(rel, sizeof(rel), "%s", lx->sysctl[i].key);
-    for (char *p = rel; *p; p++)
+    snprintf(rel, sizeof(rel), "sys/%s", lx->sysctl[i].key);
+    for (char *p = rel + 4; *p; p++)
       if (*p == '.')
         *p = '/';
     const char *v = lx->sysctl[i].value ? lx->sysctl[i].value : "";
-    TRY_WRAP(write_file_at(procsys, rel, v, strlen(v)), "linux.sysctl[\"%s\"]", lx->sysctl[i].key);
+    TRY_WRAP(procfs_write(rel, v, strlen(v)), "linux.sysctl[\"%s\"]", lx->sysctl[i].key);
   }
   return NULL;
 }

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <linux/close_range.h>
 
 #include "cleanup.h"
@@ -200,4 +202,22 @@ unsigned long long process_start_time(pid_t pid)
 bool process_alive(pid_t pid)
 {
   return pid > 0 && process_start_time(pid) != 0;
+}
+
+herr run_helper_program(char *const argv[])
+{
+  extern char **environ;
+  pid_t pid;
+  int r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+  if (r)
+    return herr_errno(r, "run %s", argv[0]);
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return herr_sys("wait for %s", argv[0]);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return NULL;
+  if (WIFEXITED(status))
+    return herr_new("%s exited with status %d", argv[0], WEXITSTATUS(status));
+  return herr_new("%s was killed by signal %d", argv[0], WTERMSIG(status));
 }

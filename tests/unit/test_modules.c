@@ -574,7 +574,8 @@ static void test_features(void)
   CHECK_STR_CONTAINS(doc, "\"CAP_SYS_ADMIN\"");
   CHECK_STR_CONTAINS(doc, "\"time\"");
   CHECK_STR_CONTAINS(doc, "\"io.github.hull.version\": \"" PACKAGE_VERSION "\"");
-  CHECK(strstr(doc, "\"v2\": true") == NULL); /* cgroups are not claimed yet */
+  CHECK_STR_CONTAINS(doc, "\"v2\": true");   /* cgroups: v1, v2, hybrid (cgroup.c) */
+  CHECK_STR_CONTAINS(doc, "\"systemd\": false");
   CHECK(strchr(doc, '\n') != NULL);           /* pretty-printed */
   free(doc);
 }

@@ -1,0 +1,326 @@
+/* cgroup.h - the container's cgroup, on cgroup v1, v2 and hybrid hosts.
+ *
+ * A host has one or more mounted hierarchies: cgroup v1 hierarchies that each
+ * hold some controllers (memory, "cpu,cpuacct", name=systemd...), and at most
+ * one cgroup v2 ("unified") hierarchy that holds the controllers no v1
+ * hierarchy has taken.  A hybrid host has both at once.  hull finds them in
+ * /proc/self/mountinfo, never by a flag, and gives the container a cgroup in
+ * every one of them.
+ *
+ * Each hierarchy is driven by a backend (cgroup_v1.c, cgroup_v2.c): a table of
+ * create / apply / add pid / freeze / thaw / stats / pids / destroy.  Every
+ * controller has one owner, the hierarchy that holds it, and the fields of
+ * linux.resources go to the backend of their controller's owner.  A field
+ * whose controller no hierarchy holds is refused with its JSON path.
+ *
+ * The cgroup of a container is recorded in state.json as one path per
+ * hierarchy (keyed like /proc/self/cgroup: "memory", "cpu,cpuacct",
+ * "name=systemd", and "unified" for v2), so that later commands find it
+ * whatever their own cgroup is.
+ */
+#ifndef HULL_CGROUP_H
+#define HULL_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* The controllers hull knows, by their v1 names. */
+enum cgroup_ctrl {
+  CG_CPU,
+  CG_CPUACCT,   /* v2: usage is in the core cpu.stat */
+  CG_CPUSET,
+  CG_MEMORY,
+  CG_DEVICES,   /* v2: an eBPF program, always available */
+  CG_FREEZER,   /* v2: cgroup.freeze, always available */
+  CG_BLKIO,     /* v2: "io" */
+  CG_PIDS,
+  CG_HUGETLB,
+  CG_NET_CLS,   /* v1 only */
+  CG_NET_PRIO,  /* v1 only */
+  CG_RDMA,
+  CG_MISC,
+  CG_PERF_EVENT,
+  CG_CTRL_COUNT
+};
+#define CG_BIT(c) (1u << (c))
+
+/* The v1 name of a controller ("blkio"), and its v2 name ("io", or NULL when
+ * cgroup v2 has no controller of that name). */
+const char *cgroup_ctrl_name(enum cgroup_ctrl c);
+const char *cgroup_ctrl_v2_name(enum cgroup_ctrl c);
+
+enum cgroup_mode {
+  CGROUP_MODE_NONE,    /* no cgroup file system mounted */
+  CGROUP_MODE_V1,
+  CGROUP_MODE_V2,
+  CGROUP_MODE_HYBRID,  /* v1 hierarchies plus a cgroup2 mount */
+};
+const char *cgroup_mode_name(enum cgroup_mode m);
+
+struct cgroup;
+struct cgroup_hier;
+struct cgroup_stats;
+
+/* What `apply` is given. */
+struct cgroup_apply {
+  const struct oci_resources *r;     /* may be NULL: only the device defaults */
+  const struct oci_device *devices;  /* linux.devices: their nodes are allowed */
+  size_t n_devices;
+  bool update;                       /* `hull update`: the given fields only */
+};
+
+/* One backend: the operations on the hierarchies of one cgroup version. */
+struct cgroup_backend {
+  const char *name; /* "v1", "v2" */
+  /* mkdir the container's cgroup in hierarchy h (recording h->made). */
+  herr (*create)(struct cgroup *cg, struct cgroup_hier *h);
+  /* Write the fields of linux.resources whose controllers this backend owns. */
+  herr (*apply)(struct cgroup *cg, const struct cgroup_apply *a);
+  herr (*add_pid)(struct cgroup_hier *h, pid_t pid);
+  herr (*freeze)(struct cgroup_hier *h);
+  herr (*thaw)(struct cgroup_hier *h);
+  herr (*frozen)(struct cgroup_hier *h, bool *frozen);
+  /* Fill the parts of st for the controllers this backend owns. */
+  herr (*stats)(struct cgroup *cg, struct cgroup_stats *st);
+  /* Every pid in the cgroup and its descendants. */
+  herr (*pids)(struct cgroup_hier *h, pid_t **pids, size_t *n);
+  /* rmdir the cgroup (and what the container made below it), then the
+   * ancestors hull made. */
+  herr (*destroy)(struct cgroup_hier *h);
+};
+extern const struct cgroup_backend cgroup_v1_backend;
+extern const struct cgroup_backend cgroup_v2_backend;
+
+/* One mounted hierarchy and the container's cgroup in it. */
+struct cgroup_hier {
+  char *key;         /* as in /proc/self/cgroup; "unified" for v2 */
+  bool v2;
+  unsigned ctrls;    /* CG_BIT()s of the controllers it holds */
+  char *mountpoint;  /* e.g. /sys/fs/cgroup/memory */
+  char *mount_root;  /* the cgroup mounted there ("/" unless a cgroup ns or a bind) */
+  char *own;         /* hull's own cgroup in this hierarchy */
+  char *path;        /* the container's cgroup, from the hierarchy's root */
+  char *dir;         /* where path is in the file system */
+  unsigned made;     /* trailing components of path that hull created */
+  const struct cgroup_backend *be;
+};
+
+struct cgroup {
+  enum cgroup_mode mode;
+  struct cgroup_hier *h;
+  size_t n;
+  int owner[CG_CTRL_COUNT]; /* index into h of the controller's hierarchy, -1: none */
+  int unified;              /* index of the v2 hierarchy, -1: none */
+  bool default_path;        /* no linux.cgroupsPath: hull chose /hull/... */
+};
+
+/* ---- placement ---- */
+
+/* The host's hierarchies and hull's own cgroups, and the container's cgroup
+ * path in each: linux.cgroupsPath absolute (from each hierarchy's root) or
+ * relative (v1: below hull's own cgroup; v2: below its parent, which keeps a
+ * cgroup with processes out of the way of v2's no-internal-processes rule),
+ * or by default /hull/ID (/hull/ID-HASH for a --root other than /run/hull).
+ * Nothing is changed on the host.  Resources are checked against the
+ * controllers there are, so that an impossible field fails before anything
+ * is made. */
+herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx,
+                    struct cgroup **out);
+/* mkdir the cgroup in every hierarchy. */
+herr cgroup_create(struct cgroup *cg);
+/* Apply linux.resources (create) or the given fields of it (update). */
+herr cgroup_apply(struct cgroup *cg, const struct cgroup_apply *a);
+/* Move pid into the cgroup of every hierarchy. */
+herr cgroup_add_pid(struct cgroup *cg, pid_t pid);
+/* On a host with cgroup v2 only: an O_PATH fd of the cgroup for clone3's
+ * CLONE_INTO_CGROUP (caller closes), else -1. */
+int cgroup_clone_fd(const struct cgroup *cg);
+/* Kill what is left and remove the cgroup everywhere. */
+herr cgroup_destroy(struct cgroup *cg);
+void cgroup_free(struct cgroup *cg);
+
+/* ---- a container's cgroup, later ---- */
+
+/* One hierarchy's entry of state.json's "cgroups". */
+struct cgroup_record {
+  char *key;     /* the hierarchy ("memory", "unified"...) */
+  char *path;    /* the container's cgroup in it */
+  uint32_t made; /* trailing components hull created */
+};
+/* The records of cg, to store (array of cg->n; free with cgroup_records_free). */
+struct cgroup_record *cgroup_records(const struct cgroup *cg, size_t *n);
+void cgroup_records_free(struct cgroup_record *r, size_t n);
+/* Find the hierarchies of stored records on this host again. */
+herr cgroup_open(const struct cgroup_record *r, size_t n, struct cgroup **out);
+
+herr cgroup_freeze(struct cgroup *cg);
+herr cgroup_thaw(struct cgroup *cg);
+herr cgroup_is_frozen(struct cgroup *cg, bool *frozen);
+/* Every pid of the container, sorted (caller frees). */
+herr cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n);
+/* Signal every process of the cgroup: cgroup.kill for SIGKILL on v2, else
+ * with the cgroup frozen while the pids are read and signalled, so that no
+ * fork escapes. */
+herr cgroup_signal_all(struct cgroup *cg, int signo);
+
+/* ---- stats (`hull events`) ---- */
+
+struct cgroup_mem_entry {
+  bool present;
+  uint64_t usage, max, limit, failcnt;
+};
+struct cgroup_blkio_entry {
+  uint32_t major, minor;
+  const char *op; /* "Read", "Write", "Sync", "Async", "Discard", "Total" */
+  uint64_t value;
+};
+struct cgroup_hugetlb_entry {
+  char size[24]; /* "2MB" */
+  uint64_t usage, max, failcnt;
+};
+struct cgroup_stat_kv {
+  char *key;
+  uint64_t value;
+};
+struct cgroup_stats {
+  bool has_cpu;
+  struct {
+    uint64_t total, kernel, user; /* nanoseconds */
+    uint64_t *percpu;
+    size_t n_percpu;
+    uint64_t periods, throttled_periods, throttled_time;
+  } cpu;
+  bool has_memory;
+  struct {
+    uint64_t cache;
+    struct cgroup_mem_entry usage, swap, kernel, kernel_tcp;
+    struct cgroup_stat_kv *raw; /* memory.stat */
+    size_t n_raw;
+    uint64_t oom_kill;
+  } memory;
+  bool has_pids;
+  uint64_t pids_current, pids_limit; /* limit 0: unlimited */
+  bool has_blkio;
+  struct cgroup_blkio_entry *io_service_bytes, *io_serviced;
+  size_t n_io_service_bytes, n_io_serviced;
+  struct cgroup_hugetlb_entry *hugetlb;
+  size_t n_hugetlb;
+};
+herr cgroup_stats(struct cgroup *cg, struct cgroup_stats *st);
+void cgroup_stats_free(struct cgroup_stats *st);
+
+/* An fd that becomes readable when the memory controller meets an OOM (v1:
+ * an eventfd on memory.oom_control; v2: inotify on memory.events).  Then call
+ * cgroup_oom_consume(), which reads it and says whether an OOM kill happened. */
+struct cgroup_oom_watch {
+  int fd;
+  int dirfd;              /* the memory cgroup, to tell an OOM from its removal */
+  uint64_t last_oom_kill; /* v2: memory.events' oom_kill when last seen */
+  bool v2;
+};
+herr cgroup_oom_watch_open(struct cgroup *cg, struct cgroup_oom_watch *w);
+herr cgroup_oom_consume(struct cgroup_oom_watch *w, bool *oom);
+void cgroup_oom_watch_close(struct cgroup_oom_watch *w);
+
+/* ---- host facts (features, messages) ---- */
+
+/* The host's mode, detected from mountinfo. */
+enum cgroup_mode cgroup_host_mode(void);
+
+/* ---- systemd ---- */
+
+/* linux.cgroupsPath "slice:prefix:name" for the systemd cgroup manager. */
+struct cgroup_systemd_path {
+  char *slice;  /* "system.slice" when empty in the path */
+  char *prefix;
+  char *name;
+};
+/* True when path has the form "slice:prefix:name". */
+bool cgroup_is_systemd_path(const char *path);
+herr cgroup_parse_systemd_path(const char *path, struct cgroup_systemd_path *out);
+void cgroup_systemd_path_free(struct cgroup_systemd_path *p);
+/* The error for --systemd-cgroup: hull does not manage cgroups through
+ * systemd, and says why that cannot work here. */
+herr cgroup_systemd_unavailable(const char *what);
+
+/* ---- pure helpers (unit tested) ---- */
+
+/* cpu.shares (2..262144) to cpu.weight (1..10000), as runc and crun convert. */
+uint64_t cgroup_shares_to_weight(uint64_t shares);
+/* blkio weight (10..1000) to io.weight (1..10000). */
+uint64_t cgroup_blkio_weight_to_io(uint64_t weight);
+/* Resolve the container's cgroup in one hierarchy: see cgroup_prepare. */
+char *cgroup_resolve_path(const char *cgroups_path, const char *own, bool v2);
+/* "2MB" -> 2048 (kB), 0 when malformed. */
+uint64_t cgroup_hugepage_kb(const char *size);
+
+/* ---- for the backends ---- */
+
+/* Write value to dir/file in one write(2); the error names the file. */
+herr cg_write(const char *dir, const char *file, const char *value);
+herr cg_write_u64(const char *dir, const char *file, uint64_t v);
+herr cg_write_i64(const char *dir, const char *file, int64_t v);
+/* Read dir/file (NUL-terminated, trailing newline removed). */
+herr cg_read(const char *dir, const char *file, char **out);
+herr cg_read_u64(const char *dir, const char *file, uint64_t *v);
+/* cg_read that only says whether it worked (stats read what is there). */
+bool cg_try_read(const char *dir, const char *file, char **out);
+bool cg_exists(const char *dir, const char *file);
+/* "key value" lines: the value of key, or false. */
+bool cg_kv_lookup(const char *text, const char *key, uint64_t *v);
+/* The hierarchy that owns controller c, or NULL. */
+struct cgroup_hier *cg_owner(struct cgroup *cg, enum cgroup_ctrl c);
+/* Does backend `be` own controller c in cg? */
+bool cg_owns(const struct cgroup *cg, const struct cgroup_backend *be, enum cgroup_ctrl c);
+/* mkdir -p h->path below the mount, counting what was made in h->made. */
+herr cg_mkdir(struct cgroup_hier *h);
+/* Write pid to cgroup.procs. */
+herr cg_add_pid(struct cgroup_hier *h, pid_t pid);
+/* The pids of h's cgroup and its descendants. */
+herr cg_pids(struct cgroup_hier *h, pid_t **pids, size_t *n);
+/* rmdir h's cgroup bottom-up, then the ancestors hull made. */
+herr cg_remove(struct cgroup_hier *h);
+/* The host's huge page sizes as cgroup files name them ("2MB", "1GB"). */
+size_t cg_hugepage_sizes(char sizes[][24], size_t max);
+/* hugepageLimits[i].pageSize must be one of them. */
+herr cg_hugepage_check(const char *size, size_t i);
+/* rdma.max, the same on v1 and v2. */
+herr cg_rdma_apply(const char *dir, const struct oci_rdma *r, size_t n);
+/* Wait (up to ~5 s) until dir/file's "key value" line has the value. */
+herr cg_wait_kv(const char *dir, const char *file, const char *key, uint64_t want);
+void cg_sleep_ms(long ms);
+
+/* cgroup_devices.c: the effective device rules (deny all,
+ * linux.resources.devices in order, then allow linux.devices, the default
+ * devices and mknod, as runc does). */
+struct cgroup_dev_rule {
+  bool allow;
+  char type;       /* 'a', 'c', 'b' */
+  int64_t major;   /* -1: any */
+  int64_t minor;   /* -1: any */
+  unsigned access; /* CG_DEV_READ | CG_DEV_WRITE | CG_DEV_MKNOD */
+  int index;       /* its index in linux.resources.devices, -1 for hull's own */
+};
+enum { CG_DEV_MKNOD = 1, CG_DEV_READ = 2, CG_DEV_WRITE = 4 }; /* = BPF_DEVCG_ACC_* */
+herr cgroup_device_rules(const struct cgroup_apply *a, struct cgroup_dev_rule **rules, size_t *n);
+/* v1 keeps a default and a list of exceptions, and a rule only removes an
+ * exception of exactly its own device: a later rule that should override part
+ * of an earlier, broader one of the other kind cannot be expressed.  Such a
+ * rule of the config is refused, naming both. */
+herr cgroup_devices_check_v1(const struct cgroup_dev_rule *rules, size_t n);
+/* v1: devices.deny / devices.allow lines, in order (checked first). */
+herr cgroup_devices_apply_v1(const char *dir, const struct cgroup_dev_rule *rules, size_t n);
+/* v2: a BPF_PROG_TYPE_CGROUP_DEVICE program attached to the cgroup (any
+ * program hull attached before is replaced). */
+herr cgroup_devices_apply_v2(const char *dir, const struct cgroup_dev_rule *rules, size_t n);
+/* The program's instructions, for the unit test (caller frees). */
+struct bpf_insn;
+size_t cgroup_devices_bpf_program(const struct cgroup_dev_rule *rules, size_t n,
+                                  struct bpf_insn **out);
+
+#endif

@@ -1,0 +1,499 @@
+#!/usr/bin/env bats
+# Escapes that must fail: each test attacks hull from inside a container, or from the image,
+# the way a known OCI-runtime escape did, and shows that it fails; then the device rules.
+# docs/architecture.md, "Security", lists each protection and the test that checks it.
+
+load helpers/common
+
+# ---- helpers ---------------------------------------------------------------------------
+
+# new_bundle NAME: another bundle in the test's directory; prints its path.
+new_bundle() {
+    local dir=$BATS_TEST_TMPDIR/$1
+    make_bundle "$dir" >&2
+    echo "$dir"
+}
+
+# file_id FILE: "major:minor:inode", as hullcheck exe-overwrite wants it.
+file_id() {
+    stat -c '%Hd:%Ld:%i' "$1"
+}
+
+# copy_libs BINARY ROOTFS: the shared libraries BINARY needs, into ROOTFS (same paths).
+copy_libs() {
+    local lib
+    for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+        mkdir -p "$2$(dirname "$lib")"
+        cp -L "$lib" "$2$lib"
+    done
+}
+
+# all_caps: every capability hull knows and the host's bounding set has, as a JSON array
+# (`hull features` lists them in the kernel's order).
+all_caps() {
+    local bnd i=0 name names=()
+    bnd=$((16#$(awk '/^CapBnd/ { print $2 }' /proc/self/status)))
+    for name in $("$HULL" features | jq -r '.linux.capabilities[]'); do
+        if (((bnd >> i) & 1)); then
+            names+=("$name")
+        fi
+        i=$((i + 1))
+    done
+    json_array "${names[@]}"
+}
+
+# give_all_caps: process.capabilities = every capability the host has (no inheritable).
+give_all_caps() {
+    jq_edit '.process.capabilities = {bounding: $c, effective: $c, permitted: $c}' \
+        --argjson c "$(all_caps)"
+}
+
+# host_file_state FILE: type, mode, owner, size and checksum, to show a host file untouched.
+host_file_state() {
+    stat -c '%F %a %u:%g %s' "$1"
+    sha256sum <"$1"
+}
+
+# share_dir BUNDLE: bind $BATS_TEST_TMPDIR/shared (made here) at /shared in BUNDLE's container,
+# for files the test and the attacker exchange (the rootfs is read-only).
+share_dir() {
+    mkdir -p "$BATS_TEST_TMPDIR/shared"
+    BUNDLE=$1 add_mount /shared bind "$BATS_TEST_TMPDIR/shared" rbind rw
+}
+
+# start_attacker BUNDLE ID: create and start a container whose stdout and stderr go to
+# $BATS_TEST_TMPDIR/ID.out (it must keep running after `start` returns).
+start_attacker() {
+    hull create --bundle "$1" "$2" </dev/null >"$BATS_TEST_TMPDIR/$2.out" 2>&1 ||
+        fail "create $2: $(cat "$BATS_TEST_TMPDIR/$2.out")"
+    run_hull start "$2"
+    assert_success
+}
+
+# ---- CVE-2019-5736: overwriting the runtime's binary through /proc/PID/exe -------------
+
+@test "CVE-2019-5736: a process sharing the user and pid namespaces of a waiting container cannot reach its exe, root, cwd, fds, environ or memory" {
+    # An identity-mapped user namespace: the set-up process's switch to the namespace's
+    # root changes no id, so nothing but hull's own PR_SET_DUMPABLE makes it non-dumpable.
+    add_namespace user
+    jq_edit '.linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+           | .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
+    set_args sleep 1000
+    create_container c1
+    local pid
+    pid=$(container_pid c1)
+
+    # The attacker is root of the same user namespace with every capability there, so
+    # the capability rules of ptrace do not stop it: only non-dumpability does.
+    local attacker
+    attacker=$(new_bundle attacker)
+    BUNDLE=$attacker give_all_caps
+    BUNDLE=$attacker add_namespace user "/proc/$pid/ns/user"
+    BUNDLE=$attacker add_namespace pid "/proc/$pid/ns/pid"
+    BUNDLE=$attacker set_args hullcheck proc-access 1
+    run_hull run --bundle "$attacker" a1
+    assert_output "exe=EACCES exe-write=EACCES root=EACCES cwd=EACCES fd0=EACCES environ=EACCES mem=EACCES"
+}
+
+@test "CVE-2019-5736: /proc/1/exe of a waiting container, opened from its pid namespace and reopened for writing after start, never writes hull's binary" {
+    local copy=$BATS_TEST_TMPDIR/hull-copy before
+    cp "$HULL" "$copy"
+    before=$(host_file_state "$copy")
+    set_args sleep 1000
+    HULL=$copy create_container c1
+    local pid
+    pid=$(container_pid c1)
+    [[ $(readlink "/proc/$pid/exe") == /memfd:hull* ]] ||
+        fail "the container process runs from $(readlink "/proc/$pid/exe"), not from a sealed copy"
+
+    # A privileged attacker (every capability, so that ptrace rules do not stop it) in the
+    # waiting container's pid namespace: O_WRONLY on /proc/1/exe fails (ETXTBSY at best);
+    # it keeps an O_PATH fd and retries through /proc/self/fd once the binary is free.
+    local attacker
+    attacker=$(new_bundle attacker)
+    BUNDLE=$attacker give_all_caps
+    BUNDLE=$attacker add_namespace pid "/proc/$pid/ns/pid"
+    BUNDLE=$attacker set_args hullcheck exe-overwrite "$(file_id "$copy")" 10 /shared
+    share_dir "$attacker"
+    start_attacker "$attacker" a1
+    wait_file "$BATS_TEST_TMPDIR/shared/ready"
+    # The container execs its program: no process runs hull's binary any more.
+    HULL=$copy run_hull start c1
+    assert_success
+    sleep 0.3
+    touch "$BATS_TEST_TMPDIR/shared/stop"
+    wait_status a1 stopped 12
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/a1.out")" "not found" "the attacker's report"
+    assert_equal "$(host_file_state "$copy")" "$before" "hull's binary"
+}
+
+@test "CVE-2019-5736: a container whose program is /proc/self/exe runs a sealed copy: hull's binary cannot be overwritten" {
+    local copy=$BATS_TEST_TMPDIR/hull-copy before
+    cp "$HULL" "$copy"
+    before=$(host_file_state "$copy")
+    # The attacker: pid 1 of its own pid namespace, so that it outlives the victim.
+    local attacker
+    attacker=$(new_bundle attacker)
+    BUNDLE=$attacker set_args hullcheck exe-overwrite "$(file_id "$copy")" 10 /shared
+    share_dir "$attacker"
+    start_attacker "$attacker" a1
+    wait_file "$BATS_TEST_TMPDIR/shared/ready"
+
+    # The victim shares that pid namespace; its program is the runtime itself (an image can
+    # make /bin/sh a link to /proc/self/exe), which then blocks opening its --log FIFO.
+    add_namespace pid "/proc/$(container_pid a1)/ns/pid"
+    set_args /proc/self/exe --log /tmp/fifo state x
+    mkfifo "$BUNDLE/rootfs/tmp/fifo"
+    copy_libs "$copy" "$BUNDLE/rootfs"
+    HULL=$copy create_container c1
+    HULL=$copy run_hull start c1
+    assert_success
+    local pid
+    pid=$(container_pid c1)
+    [[ $(readlink "/proc/$pid/exe") == /memfd:hull* ]] ||
+        fail "hull runs in the container from $(readlink "/proc/$pid/exe"), not from a sealed copy"
+    sleep 0.3
+    # Let it go on: it logs its error and exits; then the binary is free for writing.
+    timeout 5 cat "$BUNDLE/rootfs/tmp/fifo" >/dev/null
+    wait_gone "$pid"
+    sleep 0.3
+    touch "$BATS_TEST_TMPDIR/shared/stop"
+    wait_status a1 stopped 12
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/a1.out")" "not found" "the attacker's report"
+    assert_equal "$(host_file_state "$copy")" "$before" "hull's binary"
+}
+
+@test "CVE-2019-5736: a hull on a read-only mount runs without a copy, and its binary cannot be opened for writing" {
+    local copy=$BATS_TEST_TMPDIR/hull-copy before
+    cp "$HULL" "$copy"
+    mount --bind "$copy" "$copy"
+    mount -o remount,bind,ro "$copy"
+    before=$(host_file_state "$copy")
+    local attacker
+    attacker=$(new_bundle attacker)
+    BUNDLE=$attacker set_args hullcheck exe-overwrite "$(file_id "$copy")" 10 /shared
+    share_dir "$attacker"
+    start_attacker "$attacker" a1
+    wait_file "$BATS_TEST_TMPDIR/shared/ready"
+    add_namespace pid "/proc/$(container_pid a1)/ns/pid"
+    set_args /proc/self/exe --log /tmp/fifo state x
+    mkfifo "$BUNDLE/rootfs/tmp/fifo"
+    copy_libs "$copy" "$BUNDLE/rootfs"
+    HULL=$copy create_container c1
+    HULL=$copy run_hull start c1
+    assert_success
+    local pid
+    pid=$(container_pid c1)
+    assert_equal "$(readlink "/proc/$pid/exe")" "$copy" "the binary hull runs from"
+    timeout 5 cat "$BUNDLE/rootfs/tmp/fifo" >/dev/null
+    wait_status a1 stopped 12
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/a1.out")" "found: EROFS" "the attacker's report"
+    assert_equal "$(host_file_state "$copy")" "$before" "hull's binary"
+}
+
+# ---- CVE-2024-21626: leaked fds and a process.cwd outside the rootfs ---------------------
+
+@test "CVE-2024-21626: the program sees fds 0, 1, 2 only, even with --log; --preserve-fds adds exactly those" {
+    set_args hullcheck fds
+    run --separate-stderr hull --log "$BATS_TEST_TMPDIR/hull.log" run --bundle "$BUNDLE" c1
+    assert_success
+    assert_output "0 1 2"
+    run --separate-stderr hull --log "$BATS_TEST_TMPDIR/hull.log" run --preserve-fds 2 \
+        --bundle "$BUNDLE" c2 3</dev/null 4<"$BATS_TEST_TMPDIR"
+    assert_success
+    assert_output "0 1 2 3 4"
+}
+
+@test "CVE-2024-21626: process.cwd /proc/self/fd/3 with a host directory as fd 3 is refused, nothing runs there" {
+    local hostdir=$BATS_TEST_TMPDIR/hostdir
+    mkdir "$hostdir"
+    jq_edit '.process.cwd = "/proc/self/fd/3"'
+    set_args touch escaped
+    run_hull_detached create --preserve-fds 1 --bundle "$BUNDLE" c1 3<"$hostdir"
+    if [ "$status" -eq 0 ]; then
+        run_hull start c1
+    fi
+    assert_failure
+    assert_output_contains "process.cwd"
+    [ -z "$(ls -A "$hostdir")" ] || fail "the program ran in the host directory: $(ls -A "$hostdir")"
+}
+
+@test "CVE-2024-21626: a process.cwd that is a symlink out of the rootfs stays inside it" {
+    ln -s ../../../../../.. "$BUNDLE/rootfs/up"
+    ln -s / "$BUNDLE/rootfs/slash"
+    jq_edit '.process.cwd = "/up"'
+    in_container sh -c 'hullcheck cwd; [ -x bin/hullcheck ] && echo inside'
+    assert_success
+    assert_output "/
+inside"
+    jq_edit '.process.cwd = "/slash/etc"'
+    in_container hullcheck cwd
+    assert_success
+    assert_output "/etc"
+}
+
+@test "CVE-2024-21626: a process.cwd that is a symlink to a host path is resolved in the rootfs" {
+    local hostdir=$BATS_TEST_TMPDIR/hostdir
+    mkdir "$hostdir"
+    ln -s "$hostdir" "$BUNDLE/rootfs/hostlink"
+    jq_edit '.process.cwd = "/hostlink"'
+    set_args sh -c 'touch escaped; hullcheck cwd'
+    run_container c1
+    # The host path does not exist in the rootfs: a clear error, or a directory made inside.
+    if [ "$status" -ne 0 ]; then
+        assert_output_contains "process.cwd"
+    else
+        assert_output "$hostdir"
+        [ -e "$BUNDLE/rootfs$hostdir/escaped" ] || fail "the program did not run inside the rootfs"
+    fi
+    [ -z "$(ls -A "$hostdir")" ] || fail "the program ran in the host directory"
+}
+
+# ---- CVE-2021-30465: mount destinations that are symlinks out of the rootfs --------------
+
+@test "CVE-2021-30465: mount destinations through symlinks to /, ../../.. and a host path land inside the rootfs" {
+    local rootfs=$BUNDLE/rootfs name=hull-sec-$$-$RANDOM
+    local hostdir=$BATS_TEST_TMPDIR/hostdir above
+    above=$(cd "$BUNDLE/rootfs/../../.." && pwd)
+    mkdir "$hostdir"
+    echo bound >"$BATS_TEST_TMPDIR/source-file"
+    mkdir "$BATS_TEST_TMPDIR/source-dir"
+    echo bound >"$BATS_TEST_TMPDIR/source-dir/marker"
+    ln -s / "$rootfs/to-root"
+    ln -s ../../.. "$rootfs/to-up"
+    ln -s "$hostdir" "$rootfs/to-host"
+    mkdir -p "$rootfs$hostdir" "$rootfs/nest"
+    ln -s ../../../.. "$rootfs/nest/up"
+    ln -s /etc "$rootfs/etc-link"
+    add_mount "/to-root/$name-tmpfs" tmpfs tmpfs
+    add_mount "/to-up/$name-bind" bind "$BATS_TEST_TMPDIR/source-dir" rbind
+    add_mount "/to-host/$name-file" bind "$BATS_TEST_TMPDIR/source-file" bind
+    add_mount "/to-root/$name-proc" proc proc
+    add_mount "/nest/up/nest/up/$name-nested" tmpfs tmpfs
+    add_mount /etc-link tmpfs tmpfs
+    local mounts_before
+    mounts_before=$(mount_count)
+    in_container sh -c 'awk '"'"'{ print $5, $9 }'"'"' /proc/self/mountinfo; cat /*-bind/marker'
+    assert_success
+    local want
+    for want in "/$name-tmpfs tmpfs" "/$name-bind " "$hostdir/$name-file " "/$name-proc proc" \
+        "/$name-nested tmpfs" "/etc tmpfs"; do
+        assert_output_contains "$want"
+    done
+    assert_output_contains bound
+    # Nothing on the host: no new mount, nothing made where the links point.
+    assert_equal "$(mount_count)" "$mounts_before" "host mount count"
+    local p
+    for p in "/$name-tmpfs" "/$name-proc" "/$name-nested" "$above/$name-bind" "$hostdir/$name-file"; do
+        [ ! -e "$p" ] || fail "$p was made on the host"
+    done
+    [ -z "$(ls -A "$hostdir")" ] || fail "the host directory changed: $(ls -A "$hostdir")"
+}
+
+@test "CVE-2021-30465: a mount destination through a symlink to a host path missing in the rootfs is a clear error" {
+    local hostdir=$BATS_TEST_TMPDIR/hostdir
+    mkdir "$hostdir"
+    ln -s "$hostdir" "$BUNDLE/rootfs/to-host"
+    add_mount /to-host/sub/dir tmpfs tmpfs
+    run_hull_detached create --bundle "$BUNDLE" c1
+    assert_failure
+    assert_output_contains "mounts["
+    assert_output_contains "No such file or directory"
+    [ -z "$(ls -A "$hostdir")" ] || fail "directories were made on the host: $(ls -A "$hostdir")"
+}
+
+# ---- CVE-2025-31133: maskedPaths and the /dev/null used to mask ------------------------
+
+# bind_fake_dev: /dev is a bind mount of a host directory (so hull makes no device nodes)
+# instead of hull's tmpfs; prints the directory.
+bind_fake_dev() {
+    local dev=$BATS_TEST_TMPDIR/fakedev
+    mkdir -p "$dev"
+    jq_edit '.mounts = [.mounts[] | select(.destination != "/dev")]
+           | .mounts = [.mounts[0], {destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
+                       + .mounts[1:]' --arg d "$dev"
+    echo "$dev"
+}
+
+@test "CVE-2025-31133: a /dev/null that is a symlink to a host file cannot redirect maskedPaths" {
+    local dev target before
+    dev=$(bind_fake_dev)
+    target=$BATS_TEST_TMPDIR/target
+    echo original >"$target"
+    before=$(host_file_state "$target")
+    ln -s "$target" "$dev/null"
+    in_container sh -c 'for p in /proc/keys /proc/timer_list; do hullcheck dev $p; cat $p; done
+                        echo attack >/proc/keys; ls -A /sys/firmware | wc -l'
+    assert_output "type=c major=1 minor=3 mode=0666 uid=0 gid=0
+type=c major=1 minor=3 mode=0666 uid=0 gid=0
+0"
+    assert_equal "$(host_file_state "$target")" "$before" "the symlink's target"
+}
+
+@test "CVE-2025-31133: a /dev/null that is a regular file cannot become what masked paths show" {
+    local dev
+    dev=$(bind_fake_dev)
+    echo leaked >"$dev/null"
+    in_container sh -c 'hullcheck dev /proc/keys; cat /proc/keys /proc/timer_list'
+    assert_output "type=c major=1 minor=3 mode=0666 uid=0 gid=0"
+    assert_equal "$(cat "$dev/null")" leaked "the image's /dev/null"
+}
+
+# ---- CVE-2025-52565 and /dev symlinks in the image --------------------------------------
+
+# use_image_dev: no tmpfs on /dev: hull makes its devices in the image's /dev.
+use_image_dev() {
+    jq_edit '.mounts = [.mounts[] | select(.destination != "/dev")]'
+}
+
+@test "CVE-2025-52565: /dev entries that are symlinks to host files in the image are replaced, the host files untouched" {
+    use_image_dev
+    local t=$BATS_TEST_TMPDIR f
+    for f in null zero console mydev; do
+        echo "host $f" >"$t/host-$f"
+    done
+    local before
+    before=$(for f in null zero console mydev; do host_file_state "$t/host-$f"; done)
+    ln -s "$t/host-null" "$BUNDLE/rootfs/dev/null"
+    ln -s "../../../../../../../../..$t/host-zero" "$BUNDLE/rootfs/dev/zero"
+    ln -s "$t/host-console" "$BUNDLE/rootfs/dev/console"
+    ln -s "$t/host-mydev" "$BUNDLE/rootfs/dev/mydev"
+    jq_edit '.linux.devices = [{path: "/dev/mydev", type: "c", major: 1, minor: 7, fileMode: 416, uid: 5, gid: 6}]'
+    in_container sh -c 'hullcheck dev /dev/null; hullcheck dev /dev/zero; hullcheck dev /dev/mydev
+                        echo x >/dev/null; echo x >/dev/console'
+    assert_output_contains "type=c major=1 minor=3 mode=0666 uid=0 gid=0
+type=c major=1 minor=5 mode=0666 uid=0 gid=0
+type=c major=1 minor=7 mode=0640 uid=5 gid=6"
+    assert_equal "$(for f in null zero console mydev; do host_file_state "$t/host-$f"; done)" "$before" \
+        "the host files"
+}
+
+@test "CVE-2025-52565: a device under a /dev directory that is a symlink to a host directory is refused, nothing made there" {
+    use_image_dev
+    local hostdir=$BATS_TEST_TMPDIR/hostdir
+    mkdir "$hostdir"
+    ln -s "$hostdir" "$BUNDLE/rootfs/dev/sub"
+    jq_edit '.linux.devices = [{path: "/dev/sub/node", type: "c", major: 1, minor: 3}]'
+    run_hull_detached create --bundle "$BUNDLE" c1
+    assert_failure
+    assert_output_contains "linux.devices[0]"
+    [ -z "$(ls -A "$hostdir")" ] || fail "a node was made on the host: $(ls -A "$hostdir")"
+}
+
+@test "CVE-2025-52565: a /dev/console that is a symlink to a host file in the image becomes the pty, the host file untouched" {
+    use_image_dev
+    local target=$BATS_TEST_TMPDIR/host-console before
+    echo original >"$target"
+    before=$(host_file_state "$target")
+    ln -s "$target" "$BUNDLE/rootfs/dev/console"
+    jq_edit '.process.terminal = true'
+    set_args sh -c 'echo probe >/dev/console; hullcheck dev /dev/console'
+    run script -qec "timeout -k 5 $HULL_TEST_TIMEOUT $HULL --root $ROOT run --bundle $BUNDLE t1" /dev/null </dev/null
+    assert_success
+    assert_output_contains "type=c major=136 minor=0"
+    assert_equal "$(host_file_state "$target")" "$before" "the symlink's target"
+}
+
+# ---- CVE-2025-52881: writes to /proc go through a procfs hull verified -------------------
+
+@test "CVE-2025-52881: sysctl and oomScoreAdj reach the real procfs when the config mounts over /proc/sys and /proc/self" {
+    local host_forward
+    host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+    add_mount /proc/sys tmpfs tmpfs
+    add_mount /proc/self tmpfs tmpfs
+    add_mount /proc2 proc proc
+    jq_edit '.linux.sysctl = {"net.ipv4.ip_forward": "1", "net.ipv4.ip_default_ttl": "42"}
+           | .process.oomScoreAdj = 300
+           | .linux.readonlyPaths = [] | .linux.maskedPaths = []'
+    in_container sh -c 'echo "tmpfs: $(ls -A /proc/sys | wc -w) $(ls -A /proc/1 | wc -w)"
+                        cat /proc2/sys/net/ipv4/ip_forward /proc2/sys/net/ipv4/ip_default_ttl /proc2/1/oom_score_adj'
+    assert_success
+    assert_output "tmpfs: 0 0
+1
+42
+300"
+    assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_forward" "the host's ip_forward"
+}
+
+@test "oomScoreAdj in a user namespace: the non-dumpable set-up process still sets it" {
+    enable_userns
+    jq_edit '.process.oomScoreAdj = 123'
+    in_container hullcheck oom
+    assert_success
+    assert_output 123
+}
+
+# ---- CVE-2022-29162: inheritable capabilities --------------------------------------------
+
+@test "CVE-2022-29162: the inheritable set is exactly process.capabilities.inheritable (empty by default)" {
+    set_args sh -c 'hullcheck caps Inh; hullcheck caps Amb'
+    run_container c1
+    assert_success
+    assert_output "0000000000000000
+0000000000000000"
+    jq_edit '.process.capabilities.inheritable = ["CAP_KILL"]'
+    run_container c2
+    assert_success
+    assert_output "0000000000000020
+0000000000000000"
+}
+
+# ---- sysctls only in the namespace they belong to ----------------------------------------
+
+@test "sysctl: net.* without a network namespace, kernel.shmmax without an ipc namespace and kernel.panic are refused, nothing left behind" {
+    local host_forward host_shmmax
+    host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+    host_shmmax=$(cat /proc/sys/kernel/shmmax)
+    remove_namespace network
+    jq_edit '.linux.sysctl = {"net.ipv4.ip_forward": "1"}'
+    run_hull_detached create --bundle "$BUNDLE" c1
+    assert_failure
+    assert_output_contains 'linux.sysctl["net.ipv4.ip_forward"]: needs a new network namespace'
+
+    add_namespace network
+    remove_namespace ipc
+    jq_edit '.linux.sysctl = {"kernel.shmmax": "4096"}'
+    run_hull_detached create --bundle "$BUNDLE" c2
+    assert_failure
+    assert_output_contains 'linux.sysctl["kernel.shmmax"]: needs a new ipc namespace'
+
+    add_namespace ipc
+    jq_edit '.linux.sysctl = {"kernel.panic": "1"}'
+    run_hull_detached create --bundle "$BUNDLE" c3
+    assert_failure
+    assert_output_contains 'linux.sysctl["kernel.panic"]: not a namespaced sysctl'
+
+    assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_forward" "the host's ip_forward"
+    assert_equal "$(cat /proc/sys/kernel/shmmax)" "$host_shmmax" "the host's shmmax"
+    [ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || fail "left in --root: $(ls -A "$ROOT")"
+}
+
+# ---- devices --------------------------------------------------------------------------------
+
+@test "devices: linux.devices are made with mknod, with the given owner and mode whatever the umask" {
+    jq_edit '.linux.devices = [{path: "/dev/a/b/mydev", type: "c", major: 1, minor: 9, fileMode: 438, uid: 1000, gid: 5},
+                               {path: "/dev/myblk", type: "b", major: 7, minor: 0, fileMode: 384},
+                               {path: "/dev/myfifo", type: "p", fileMode: 420, uid: 7}]
+           | .process.user.umask = 63'
+    in_container sh -c 'hullcheck dev /dev/a/b/mydev; hullcheck dev /dev/myblk; hullcheck dev /dev/myfifo
+                        grep -c " /dev/a/b/mydev " /proc/self/mountinfo'
+    assert_output "type=c major=1 minor=9 mode=0666 uid=1000 gid=5
+type=b major=7 minor=0 mode=0600 uid=0 gid=0
+type=p major=0 minor=0 mode=0644 uid=7 gid=0
+0"
+}
+
+@test "devices: in a user namespace linux.devices are bound from the host, and only if the host's node is that device" {
+    enable_userns
+    jq_edit '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11}]'
+    in_container sh -c 'hullcheck dev /dev/kmsg; grep -c " /dev/kmsg " /proc/self/mountinfo'
+    assert_success
+    assert_output_contains "type=c major=1 minor=11"
+    assert_output_contains "
+1"
+    jq_edit '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 3}]'
+    run_hull_detached create --bundle "$BUNDLE" c2
+    assert_failure
+    assert_output_contains "linux.devices[0]"
+    assert_output_contains "is not the device 1:3"
+}
