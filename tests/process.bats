@@ -220,6 +220,17 @@ $(capmask $CAP_CHOWN $CAP_KILL)"
 passed-through"
 }
 
+@test "--preserve-fds N with fewer fds open: the gaps are /dev/null, never hull's own fds" {
+    set_args sh -c 'for fd in 3 4 5 6; do readlink /proc/self/fd/$fd; done'
+    # bats keeps fds 3 and 4 open: close them so that hull sees the gaps.
+    run --separate-stderr hull --log "$BATS_TEST_TMPDIR/log" run --preserve-fds 4 --bundle "$BUNDLE" c1 3>&- 4>&-
+    assert_success
+    assert_output "/dev/null
+/dev/null
+/dev/null
+/dev/null"
+}
+
 @test "stdin is passed to the container process" {
     set_args sh -c 'read line; echo "got $line"'
     run --separate-stderr hull run --bundle "$BUNDLE" c1 <<<"hello"

@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,16 @@ herr log_open(const char *path, enum log_format format)
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0)
     return herr_sys("open log file %s", path);
+  /* The log is opened before any command sees --preserve-fds N: keep it far
+   * from fds 3 .. 3+N-1, which belong to the caller. */
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 64) {
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)(rl.rlim_cur - 32));
+    if (high >= 0) {
+      close(fd);
+      fd = high;
+    }
+  }
   log_close();
   log_file_fd = fd;
   log_file_format = format;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -14,8 +15,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "log.h"
-#include "utils.h"
 
 /* The inode number of a procfs root directory (fs/proc/internal.h). */
 #define PROC_ROOT_INO 1

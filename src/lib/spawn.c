@@ -288,7 +288,6 @@ herr write_pid_file(const char *path, pid_t pid)
 {
   char buf[32];
   int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-  _cleanup_free_ char *abs = NULL;
   _cleanup_free_ char *dir = xstrdup(path);
   char *slash = strrchr(dir, '/');
   const char *name = slash ? slash + 1 : dir;
@@ -412,6 +411,7 @@ static void spawn_release(struct spawn *s)
 static herr spawn_steps(struct spawn *s)
 {
   TRY(state_validate_id(s->o->id));
+  TRY(reserve_preserved_fds(s->o->preserve_fds));
   TRY(load_bundle(s));
   TRY(validate_config(s));
   TRY(make_state_dir(s));

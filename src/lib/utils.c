@@ -221,3 +221,23 @@ herr run_helper_program(char *const argv[])
     return herr_new("%s exited with status %d", argv[0], WEXITSTATUS(status));
   return herr_new("%s was killed by signal %d", argv[0], WTERMSIG(status));
 }
+
+/* Fds 3 .. 3+N-1 the caller did not open are filled with /dev/null, so that
+ * none of our own descriptors lands there and is passed to the process. */
+herr reserve_preserved_fds(int n)
+{
+  for (int fd = 3; fd < 3 + n; fd++) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+      continue;
+    int null = open("/dev/null", O_RDWR);
+    if (null < 0)
+      return herr_sys("open /dev/null");
+    if (null != fd) {
+      int moved = dup2(null, fd);
+      close(null);
+      if (moved < 0)
+        return herr_sys("dup2");
+    }
+  }
+  return NULL;
+}

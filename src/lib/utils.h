@@ -34,6 +34,10 @@ bool process_alive(pid_t pid);
 /* Run argv[0] (looked up in PATH) and wait; an exit status other than 0 is an
  * error, and a program that is not installed is ENOENT. */
 herr run_helper_program(char *const argv[]);
+/* --preserve-fds N: fds 3 .. 3+N-1 are the caller's.  Those it did not open are
+ * filled with /dev/null, so that none of hull's own descriptors lands there
+ * and is passed to the container's process. */
+herr reserve_preserved_fds(int n);
 /* strdup that aborts on OOM (used for tiny strings on paths that cannot fail usefully). */
 char *xstrdup(const char *s);
 

@@ -36,7 +36,20 @@ podman_teardown_file() {
     [ -n "${PODMAN_DIR:-}" ] || return 0
     pm rm -af -t 0 >/dev/null 2>&1 || true
     pm rmi -af >/dev/null 2>&1 || true
+    podman_delete_leftovers
     unmount_under "$PODMAN_DIR"
+}
+
+# Safety net: containers the runtime still has (in its default --root) whose bundle is in
+# this suite's storage, e.g. when podman itself failed half-way.
+podman_delete_leftovers() {
+    local id bundle
+    for id in $("$RUNTIME" list -q 2>/dev/null); do
+        bundle=$("$RUNTIME" state "$id" 2>/dev/null | jq -r .bundle 2>/dev/null) || continue
+        case "$bundle" in
+            "$PODMAN_DIR"/*) "$RUNTIME" delete --force "$id" >/dev/null 2>&1 || true ;;
+        esac
+    done
 }
 
 podman_setup() {
