@@ -361,11 +361,6 @@ static herr v1_devices(struct cgroup_hier *h, const struct cgroup_apply *a)
 
 /* ---- apply: one entry per controller ---- */
 
-static bool wants_memory(const struct cgroup_apply *a) { return a->r && a->r->memory; }
-static bool wants_cpu(const struct cgroup_apply *a) { return a->r && a->r->cpu; }
-static bool wants_pids(const struct cgroup_apply *a) { return a->r && a->r->pids && a->r->pids->has_limit; }
-static bool wants_blkio(const struct cgroup_apply *a) { return a->r && a->r->blockIO; }
-static bool wants_hugetlb(const struct cgroup_apply *a) { return a->r && a->r->n_hugepageLimits; }
 static bool wants_net_cls(const struct cgroup_apply *a)
 {
   return a->r && a->r->network && a->r->network->has_classID;
@@ -373,13 +368,6 @@ static bool wants_net_cls(const struct cgroup_apply *a)
 static bool wants_net_prio(const struct cgroup_apply *a)
 {
   return a->r && a->r->network && a->r->network->n_priorities;
-}
-static bool wants_rdma(const struct cgroup_apply *a) { return a->r && a->r->n_rdma; }
-/* The device rules are always written at create (default deny); an update
- * rewrites them only when it gives some. */
-static bool wants_devices(const struct cgroup_apply *a)
-{
-  return !a->update || (a->r && a->r->n_devices);
 }
 
 static const struct {

@@ -331,16 +331,6 @@ static herr v2_unified(struct cgroup_hier *h, const struct cgroup_apply *a)
 
 /* ---- apply: one entry per controller ---- */
 
-static bool wants_memory(const struct cgroup_apply *a) { return a->r && a->r->memory; }
-static bool wants_cpu(const struct cgroup_apply *a) { return a->r && a->r->cpu; }
-static bool wants_pids(const struct cgroup_apply *a) { return a->r && a->r->pids && a->r->pids->has_limit; }
-static bool wants_blkio(const struct cgroup_apply *a) { return a->r && a->r->blockIO; }
-static bool wants_hugetlb(const struct cgroup_apply *a) { return a->r && a->r->n_hugepageLimits; }
-static bool wants_rdma(const struct cgroup_apply *a) { return a->r && a->r->n_rdma; }
-static bool wants_devices(const struct cgroup_apply *a)
-{
-  return !a->update || (a->r && a->r->n_devices);
-}
 
 static const struct {
   enum cgroup_ctrl ctrl;
