@@ -191,15 +191,16 @@ assert_no_fd_leak() {
 }
 
 @test "concurrency: delete, kill and state racing on one container never see a corrupt state.json" {
-    start_detached c1
+    local id=$PREFIX-race
+    start_detached "$id"
     local pid
-    pid=$(container_pid c1)
+    pid=$(container_pid "$id")
     local i
     for i in $(seq 30); do
         case $((i % 6)) in
-            0) hull delete --force c1 ;;
-            1) hull kill c1 KILL ;;
-            *) hull state c1 ;;
+            0) hull delete --force "$id" ;;
+            1) hull kill "$id" KILL ;;
+            *) hull state "$id" ;;
         esac >"$WORK/out.$i" 2>"$WORK/err.$i" &
     done
     wait
@@ -213,18 +214,19 @@ assert_no_fd_leak() {
             fail "command $i saw a corrupt state: $err"
         fi
         if [ -n "$out" ]; then
-            jq -e '.id == "c1" and (.status | test("^(running|stopped)$"))' <<<"$out" >/dev/null ||
-                fail "state $i printed something else than c1's state: $out"
+            jq -e --arg id "$id" '.id == $id and (.status | test("^(running|stopped)$"))' <<<"$out" >/dev/null ||
+                fail "state $i printed something else than the container's state: $out"
         elif [ -n "$err" ] && ! [[ $err =~ $ok ]]; then
             fail "command $i failed unexpectedly: $err"
         fi
     done
-    # At least one delete went through; the container and its process are gone.
-    run_hull state c1
+    # At least one delete went through; the container, its process and cgroups are gone.
+    run_hull state "$id"
     assert_failure
     assert_output_contains 'does not exist'
     wait_gone "$pid"
     assert_equal "$(ls -A "$ROOT")" "" "entries in --root"
+    assert_equal "$(our_cgroups)" "" "cgroups of the container"
 }
 
 @test "concurrency: state read while start rewrites state.json is always whole" {

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "cmd.h"
+#include "id_arg.h"
 #include "container.h"
 
 struct delete_args {
@@ -23,14 +24,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
     a->force = true;
     return 0;
   case ARGP_KEY_ARG:
-    if (a->id)
-      argp_error(state, "unexpected argument \"%s\"", arg);
-    a->id = arg;
-    return 0;
   case ARGP_KEY_END:
-    if (!a->id)
-      argp_error(state, "a container id is required");
-    return 0;
+    return id_arg_parse(key, arg, state, &a->id);
   default:
     return ARGP_ERR_UNKNOWN;
   }

@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "cmd.h"
+#include "id_arg.h"
 #include "container.h"
 #include "json.h"
 
@@ -67,14 +68,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
       a->error = parse_duration(arg, &a->interval_ms);
     return 0;
   case ARGP_KEY_ARG:
-    if (a->id)
-      argp_error(state, "unexpected argument \"%s\"", arg);
-    a->id = arg;
-    return 0;
   case ARGP_KEY_END:
-    if (!a->id)
-      argp_error(state, "a container id is required");
-    return 0;
+    return id_arg_parse(key, arg, state, &a->id);
   default:
     return ARGP_ERR_UNKNOWN;
   }

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "cmd.h"
+#include "id_arg.h"
 #include "container.h"
 #include "spec.h"
 #include "utils.h"
@@ -62,14 +63,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
     a->resources_file = arg;
     return 0;
   case ARGP_KEY_ARG:
-    if (a->id)
-      argp_error(state, "unexpected argument \"%s\"", arg);
-    a->id = arg;
-    return 0;
   case ARGP_KEY_END:
-    if (!a->id)
-      argp_error(state, "a container id is required");
-    return 0;
+    return id_arg_parse(key, arg, state, &a->id);
   default:
     if (key == 'm' || (key >= OPT_BLKIO_WEIGHT && key <= OPT_MEM_BW_SCHEMA)) {
       if (a->n_flags == sizeof(a->flags) / sizeof(a->flags[0]))
