@@ -529,17 +529,23 @@ static const struct mount_entry *find_mount(const struct mount_entry *m, size_t 
   return best;
 }
 
-static unsigned v1_ctrl_bits(const char *key)
+/* The controller bits of a list of controller names. */
+static unsigned ctrl_bits_of(char *names, const char *seps, bool v2)
 {
   unsigned bits = 0;
-  _cleanup_free_ char *k = xstrdup(key);
   char *save = NULL;
-  for (char *t = strtok_r(k, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-    int c = ctrl_by_name(t, false);
+  for (char *t = strtok_r(names, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
+    int c = ctrl_by_name(t, v2);
     if (c >= 0)
       bits |= CG_BIT(c);
   }
   return bits;
+}
+
+static unsigned v1_ctrl_bits(const char *key)
+{
+  _cleanup_free_ char *k = xstrdup(key);
+  return ctrl_bits_of(k, ",", false);
 }
 
 static unsigned v2_ctrl_bits(const char *dir)
@@ -550,14 +556,18 @@ static unsigned v2_ctrl_bits(const char *dir)
     herr_free(e);
     return 0;
   }
-  unsigned bits = 0;
-  char *save = NULL;
-  for (char *t = strtok_r(text, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
-    int c = ctrl_by_name(t, true);
-    if (c >= 0)
-      bits |= CG_BIT(c);
+  return ctrl_bits_of(text, " \n", true);
+}
+
+herr cgroup_run_appliers(struct cgroup *cg, const struct cgroup_backend *be,
+                         const struct cgroup_applier *t, size_t n, const struct cgroup_apply *a)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (!cg_owns(cg, be, t[i].ctrl) || !t[i].wanted(a))
+      continue;
+    TRY(t[i].apply(cg_owner(cg, t[i].ctrl), a));
   }
-  return bits;
+  return NULL;
 }
 
 static void hier_free(struct cgroup_hier *h)

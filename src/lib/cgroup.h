@@ -134,6 +134,17 @@ static inline bool wants_devices(const struct cgroup_apply *a)
   return !a->update || (a->r && a->r->n_devices);
 }
 
+/* One entry of a backend's applier table: the controller, whether this apply
+ * writes its part of linux.resources, and the function that writes it. */
+struct cgroup_applier {
+  enum cgroup_ctrl ctrl;
+  bool (*wanted)(const struct cgroup_apply *a);
+  herr (*apply)(struct cgroup_hier *h, const struct cgroup_apply *a);
+};
+/* Run the entries whose controller `be` holds for cg and that `a` wants. */
+herr cgroup_run_appliers(struct cgroup *cg, const struct cgroup_backend *be,
+                         const struct cgroup_applier *t, size_t n, const struct cgroup_apply *a);
+
 /* ---- placement ---- */
 
 /* The host's hierarchies and hull's own cgroups, and the container's cgroup

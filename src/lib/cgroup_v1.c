@@ -370,11 +370,7 @@ static bool wants_net_prio(const struct cgroup_apply *a)
   return a->r && a->r->network && a->r->network->n_priorities;
 }
 
-static const struct {
-  enum cgroup_ctrl ctrl;
-  bool (*wanted)(const struct cgroup_apply *a);
-  herr (*apply)(struct cgroup_hier *h, const struct cgroup_apply *a);
-} v1_appliers[] = {
+static const struct cgroup_applier v1_appliers[] = {
   { CG_DEVICES, wants_devices, v1_devices },
   { CG_MEMORY, wants_memory, v1_memory },
   { CG_CPU, wants_cpu, v1_cpu },
@@ -389,11 +385,8 @@ static const struct {
 
 static herr v1_apply(struct cgroup *cg, const struct cgroup_apply *a)
 {
-  for (size_t i = 0; i < sizeof(v1_appliers) / sizeof(v1_appliers[0]); i++) {
-    if (!cg_owns(cg, &cgroup_v1_backend, v1_appliers[i].ctrl) || !v1_appliers[i].wanted(a))
-      continue;
-    TRY(v1_appliers[i].apply(cg_owner(cg, v1_appliers[i].ctrl), a));
-  }
+  TRY(cgroup_run_appliers(cg, &cgroup_v1_backend, v1_appliers,
+                          sizeof(v1_appliers) / sizeof(v1_appliers[0]), a));
   return NULL;
 }
 

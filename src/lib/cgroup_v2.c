@@ -332,11 +332,7 @@ static herr v2_unified(struct cgroup_hier *h, const struct cgroup_apply *a)
 /* ---- apply: one entry per controller ---- */
 
 
-static const struct {
-  enum cgroup_ctrl ctrl;
-  bool (*wanted)(const struct cgroup_apply *a);
-  herr (*apply)(struct cgroup_hier *h, const struct cgroup_apply *a);
-} v2_appliers[] = {
+static const struct cgroup_applier v2_appliers[] = {
   { CG_DEVICES, wants_devices, v2_devices },
   { CG_MEMORY, wants_memory, v2_memory },
   { CG_CPU, wants_cpu, v2_cpu },
@@ -349,11 +345,8 @@ static const struct {
 
 static herr v2_apply(struct cgroup *cg, const struct cgroup_apply *a)
 {
-  for (size_t i = 0; i < sizeof(v2_appliers) / sizeof(v2_appliers[0]); i++) {
-    if (!cg_owns(cg, &cgroup_v2_backend, v2_appliers[i].ctrl) || !v2_appliers[i].wanted(a))
-      continue;
-    TRY(v2_appliers[i].apply(cg_owner(cg, v2_appliers[i].ctrl), a));
-  }
+  TRY(cgroup_run_appliers(cg, &cgroup_v2_backend, v2_appliers,
+                          sizeof(v2_appliers) / sizeof(v2_appliers[0]), a));
   /* unified last: its values override what the fields above wrote. */
   if (a->r && a->r->n_unified && cg->unified >= 0)
     TRY(v2_unified(&cg->h[cg->unified], a));
