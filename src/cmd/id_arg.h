@@ -23,4 +23,11 @@ static inline error_t id_arg_parse(int key, char *arg, struct argp_state *state,
   }
 }
 
+/* The whole argp parser of a command whose only argument is the ID
+ * (state->input is a `const char *` to fill). */
+static inline error_t id_only_parse(int key, char *arg, struct argp_state *state)
+{
+  return id_arg_parse(key, arg, state, state->input);
+}
+
 #endif

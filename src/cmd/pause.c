@@ -6,13 +6,8 @@
 #include "container.h"
 #include "id_arg.h"
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-  return id_arg_parse(key, arg, state, state->input);
-}
-
 static const struct argp argp = {
-  NULL, parse_opt, "ID",
+  NULL, id_only_parse, "ID",
   "Freeze every process of a created or running container, until `hull resume`.", NULL, NULL, NULL,
 };
 

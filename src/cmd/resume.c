@@ -5,13 +5,8 @@
 #include "container.h"
 #include "id_arg.h"
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-  return id_arg_parse(key, arg, state, state->input);
-}
-
 static const struct argp argp = {
-  NULL, parse_opt, "ID", "Thaw the processes of a paused container.", NULL, NULL, NULL,
+  NULL, id_only_parse, "ID", "Thaw the processes of a paused container.", NULL, NULL, NULL,
 };
 
 int cmd_resume(int argc, char **argv, struct global_opts *g)

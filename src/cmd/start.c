@@ -5,13 +5,8 @@
 #include "container.h"
 #include "id_arg.h"
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-  return id_arg_parse(key, arg, state, state->input);
-}
-
 static const struct argp argp = {
-  NULL, parse_opt, "ID", "Run the user program of a created container.", NULL, NULL, NULL,
+  NULL, id_only_parse, "ID", "Run the user program of a created container.", NULL, NULL, NULL,
 };
 
 int cmd_start(int argc, char **argv, struct global_opts *g)

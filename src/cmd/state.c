@@ -7,13 +7,8 @@
 #include "container.h"
 #include "id_arg.h"
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-  return id_arg_parse(key, arg, state, state->input);
-}
-
 static const struct argp argp = {
-  NULL, parse_opt, "ID", "Print the state of a container as JSON.", NULL, NULL, NULL,
+  NULL, id_only_parse, "ID", "Print the state of a container as JSON.", NULL, NULL, NULL,
 };
 
 int cmd_state(int argc, char **argv, struct global_opts *g)
