@@ -266,8 +266,7 @@ static herr watch(const struct global_opts *g, const struct events_args *a)
   herr e = container_oom_watch(g->root, a->id, &oom);
   if (e) {
     /* No memory controller (or none we can watch): stats only. */
-    log_debug("events: %s", herr_format(e));
-    herr_free(e);
+    log_herr_at(LOG_LEVEL_DEBUG, "events", e);
     cgroup_oom_watch_close(&oom);
   }
   long interval = a->interval_ms ? a->interval_ms : 5000;

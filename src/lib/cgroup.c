@@ -1058,10 +1058,7 @@ herr cgroup_destroy(struct cgroup *cg)
   /* What is left in a cgroup hull made dies with it; in one it joined,
    * others may live. */
   if (pids_hier(cg)->made && !cgroup_empty(cg)) {
-    herr e = cgroup_signal_all(cg, SIGKILL);
-    if (e)
-      log_debug("cgroups: %s", herr_format(e));
-    herr_free(e);
+    log_herr_at(LOG_LEVEL_DEBUG, "cgroups", cgroup_signal_all(cg, SIGKILL));
   }
   herr first = NULL;
   for (size_t i = 0; i < cg->n; i++) {

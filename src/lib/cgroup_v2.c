@@ -26,8 +26,7 @@ static void enable_controllers(const char *dir)
   if (!e)
     e = cg_read(dir, "cgroup.subtree_control", &on);
   if (e) {
-    log_debug("cgroups: %s", herr_format(e));
-    herr_free(e);
+    log_herr_at(LOG_LEVEL_DEBUG, "cgroups", e);
     return;
   }
   char *save = NULL;
@@ -42,9 +41,7 @@ static void enable_controllers(const char *dir)
     char plus[64];
     snprintf(plus, sizeof(plus), "+%s", c);
     e = cg_write(dir, "cgroup.subtree_control", plus);
-    if (e)
-      log_debug("cgroups: enable %s in %s: %s", c, dir, herr_format(e));
-    herr_free(e);
+    log_herr_at(LOG_LEVEL_DEBUG, "cgroups", herr_wrap(e, "enable %s in %s", c, dir));
   }
 }
 

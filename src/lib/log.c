@@ -143,3 +143,13 @@ void log_herr(const struct hull_error *e)
   log_msg(LOG_LEVEL_ERROR, "%s", msg);
   free(msg);
 }
+
+void log_herr_at(enum log_level level, const char *context, herr e)
+{
+  if (!e)
+    return;
+  char *msg = herr_format(e);
+  log_msg(level, "%s: %s", context, msg);
+  free(msg);
+  herr_free(e);
+}

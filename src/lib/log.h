@@ -21,6 +21,9 @@ void log_msg(enum log_level level, const char *fmt, ...) HERR_PRINTF(2, 3);
 #define log_warning(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
+/* Log "context: chain" at `level` and free the error (nothing when e is NULL):
+ * for errors that are only worth a note. */
+void log_herr_at(enum log_level level, const char *context, herr e);
 /* Log a whole error chain at error level. */
 void log_herr(const struct hull_error *e);
 
