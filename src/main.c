@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,9 @@ int main(int argc, char **argv)
   struct main_args a = { .g = { .root = cmd_default_root(), .log_format = LOG_FORMAT_TEXT } };
   argp_parse(&global_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
   log_set_debug(a.g.debug);
+  /* A caller that left SIGCHLD ignored would have the kernel reap our
+   * children, and run/exec would never learn the container's exit status. */
+  signal(SIGCHLD, SIG_DFL);
   herr clone_error = run_from_sealed_copy(argv[a.cmd_index], argv);
   if (clone_error)
     return cmd_fail(clone_error);

@@ -702,7 +702,12 @@ static void free_elements(const struct json_type *t, void *items, size_t n,
 static void free_member(const struct json_field *f, void *base)
 {
   void *m = (char *)base + f->offset;
-  size_t n = *(size_t *)((char *)base + f->count_offset);
+  /* Only list and map kinds have a count; reading it for others would read
+   * an unrelated (and maybe misaligned) word. */
+  size_t n = 0;
+  if (f->kind == JK_STRV || f->kind == JK_ARRAY || f->kind == JK_MAP_OBJECT ||
+      f->kind == JK_MAP_STRING)
+    memcpy(&n, (char *)base + f->count_offset, sizeof n);
   switch (f->kind) {
   case JK_STRING:
   case JK_UINT32V:

@@ -304,6 +304,11 @@ static void reap_children(struct relay *r)
       r->wstatus = status;
     }
   }
+  if (p < 0 && errno == ECHILD && !r->exited) {
+    /* Reaped behind our back: its status is lost, but it is gone. */
+    r->exited = true;
+    r->wstatus = 0;
+  }
 }
 
 static void handle_signals(struct relay *r)
@@ -335,6 +340,26 @@ static void relay_once(struct relay *r)
     read_stdin(r);
 }
 
+/* What the process wrote before it exited may still be on its way through
+ * the pty (the kernel moves it to the master side asynchronously): read until
+ * the master reports that no slave is open (EIO), or nothing came for a
+ * while because a process that outlived the container holds the slave. */
+static void drain_master(struct relay *r)
+{
+  struct pollfd p = { .fd = r->master, .events = POLLIN };
+  while (r->master_open) {
+    if (copy_master_output(r))
+      continue;
+    if (!r->master_open)
+      break;
+    int n = poll(&p, 1, 200);
+    if (n == 0)
+      break;
+    if (n < 0 && errno != EINTR)
+      break;
+  }
+}
+
 static herr relay_setup(struct relay *r, sigset_t *old)
 {
   sigset_t mask;
@@ -364,9 +389,7 @@ herr terminal_relay(int master, pid_t pid, int *exit_status)
     reap_children(&r); /* it may be gone already */
     while (!r.exited)
       relay_once(&r);
-    /* What the process wrote before it exited is still in the pty. */
-    while (r.master_open && copy_master_output(&r))
-      ;
+    drain_master(&r);
     *exit_status = WIFEXITED(r.wstatus) ? WEXITSTATUS(r.wstatus) : 128 + WTERMSIG(r.wstatus);
   }
   leave_raw_mode(&r);
