@@ -11,7 +11,6 @@
 
 #include "cmd/cmd.h"
 #include "config.h"
-#include "selfclone.h"
 
 const char *argp_program_version = PACKAGE_NAME " version " PACKAGE_VERSION
                                    "\nspec: 1.3.0";
@@ -222,18 +221,6 @@ static void route_stderr_through_usage_filter(void)
   }
 }
 
-/* The commands that start a process in a container run from a sealed copy of
- * hull's binary, so that no container can reach the file on the host
- * (CVE-2019-5736, see selfclone.h). */
-static herr run_from_sealed_copy(const char *name, char **argv)
-{
-  static const char *const starters[] = { "create", "run", "exec" };
-  for (size_t i = 0; i < sizeof(starters) / sizeof(starters[0]); i++)
-    if (!strcmp(name, starters[i]))
-      return selfclone_ensure(argv);
-  return NULL;
-}
-
 int main(int argc, char **argv)
 {
   struct main_args a = { .g = { .root = cmd_default_root(), .log_format = LOG_FORMAT_TEXT } };
@@ -242,9 +229,6 @@ int main(int argc, char **argv)
   /* A caller that left SIGCHLD ignored would have the kernel reap our
    * children, and run/exec would never learn the container's exit status. */
   signal(SIGCHLD, SIG_DFL);
-  herr clone_error = run_from_sealed_copy(argv[a.cmd_index], argv);
-  if (clone_error)
-    return cmd_fail(clone_error);
   if (getenv("HULL_DEBUG_FDS"))
     debug_fds_at_exit(argv[a.cmd_index]);
   if (a.g.log) {

@@ -125,9 +125,10 @@ audit_readable() {
 }
 
 @test "defaultAction ERRNO with defaultErrnoRet, and an allow list" {
-    # What the static hullcheck needs to start, print and exit.
+    # What the static hullcheck needs to start, print and exit, and close, which hull's exec
+    # trampoline needs to keep its report fd from the program (src/lib/trampoline.h).
     set_seccomp '{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "syscalls": [
-        {"names": ["execve", "arch_prctl", "brk", "mprotect", "mmap", "munmap", "newfstatat",
+        {"names": ["execve", "close", "arch_prctl", "brk", "mprotect", "mmap", "munmap", "newfstatat",
                    "fstat", "prlimit64", "readlink", "readlinkat", "rseq", "rt_sigaction",
                    "rt_sigprocmask", "set_robust_list", "set_tid_address", "getrandom", "write",
                    "exit", "exit_group", "getppid"],
@@ -138,6 +139,16 @@ audit_readable() {
     in_container hullcheck syscall getppid
     assert_success
     assert_output "ok 0"
+}
+
+@test "an allow list without close or fcntl: a clear error, not a leaked fd" {
+    # hull's exec trampoline must keep its report fd (exec.fifo, a host file) from the
+    # program: with neither fcntl nor close allowed it refuses to run it.
+    set_seccomp '{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "syscalls": [
+        {"names": ["execve", "write", "exit", "exit_group"], "action": "SCMP_ACT_ALLOW"}]}'
+    in_container hullcheck syscall getppid
+    assert_failure
+    assert_output_contains "the seccomp profile allows neither fcntl nor close"
 }
 
 @test "KILL, KILL_THREAD and KILL_PROCESS: the process dies of SIGSYS" {

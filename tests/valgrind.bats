@@ -2,10 +2,7 @@
 # valgrind memcheck over the lifecycle commands: no memory error and nothing
 # "definitely lost" in the runtime process.
 #
-# Two things stand between valgrind and hull, and how this suite goes around them:
-# - create and run re-execute hull from a sealed memfd copy (selfclone.c), an execveat
-#   valgrind cannot follow: tests/helpers/sealed-exec hands valgrind such a copy to begin
-#   with, so hull starts as if it had re-executed itself already.
+# What stands between valgrind and hull, and how this suite goes around it:
 # - valgrind 3.19 (Debian 12) does not emulate open_tree, move_mount, openat2 or the
 #   pidfd calls: the set-up in the container process (a clone of the runtime, so under
 #   valgrind too) stops at its first open_tree.  So `create` is checked here on its
@@ -15,12 +12,9 @@
 
 load helpers/common
 
-: "${SEALED_EXEC:=$TESTS_DIR/helpers/sealed-exec}"
-
 setup() {
     common_setup
     command -v valgrind >/dev/null || fail "valgrind is not installed (apt-get install valgrind)"
-    [ -x "$SEALED_EXEC" ] || fail "SEALED_EXEC ($SEALED_EXEC) is not built (make tests/helpers/sealed-exec)"
     set_args sleep 1000
     VG_LOGS=$BATS_TEST_TMPDIR/valgrind
     mkdir -p "$VG_LOGS"
@@ -34,10 +28,10 @@ vg() {
     log=$(mktemp "$VG_LOGS/vg.XXXXXX")
     local out=$log.out
     status=0
-    timeout -k 5 120 "$SEALED_EXEC" "$HULL" valgrind --quiet --log-file="$log" \
+    timeout -k 5 120 valgrind --quiet --log-file="$log" \
         --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
         --error-exitcode=99 --child-silent-after-fork=yes \
-        @ --root "$ROOT" "$@" </dev/null >"$out" 2>&1 || status=$?
+        "$HULL" --root "$ROOT" "$@" </dev/null >"$out" 2>&1 || status=$?
     output=$(cat "$out")
     # Valgrind's own notes (--PID--) are about syscalls it does not know, not errors.
     local report
@@ -46,7 +40,7 @@ vg() {
         printf 'hull %s\n%s\n' "$*" "$report" >&2
         fail "memcheck found errors or definite leaks in 'hull $*' (status $status)"
     fi
-    [ "$status" -ne 127 ] || fail "sealed-exec could not run valgrind: $output"
+    [ "$status" -ne 127 ] || fail "valgrind could not run hull: $output"
 }
 
 @test "valgrind: create, its runtime side up to the clone and its undo path; and its refusals" {

@@ -558,7 +558,7 @@ static herr install_seccomp(struct exec_run *r, bool privileged)
  * joined rather than created the namespaces.  The seccomp filter comes last
  * (or just before the capabilities are dropped, when the process would not
  * be allowed to load it any more). */
-static herr process_steps(struct exec_run *r, char **executable)
+static herr process_steps(struct exec_run *r, char **executable, struct trampoline *t)
 {
   const struct oci_process *p = &r->x.p;
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -573,6 +573,7 @@ static herr process_steps(struct exec_run *r, char **executable)
   TRY(rlimits_apply(p->rlimits, p->n_rlimits));
   TRY(process_enter_cwd(p));
   TRY(process_find_executable(p, executable));
+  TRY(trampoline_prepare(t));
   bool seccomp_early = seccomp_needs_privileged_load(r->seccomp, p);
   TRY(lsm_set_exec_labels(p));
   TRY(capabilities_apply_bounding(p->capabilities));
@@ -583,6 +584,7 @@ static herr process_steps(struct exec_run *r, char **executable)
   TRY(capabilities_apply_sets(p->capabilities));
   TRY(process_set_no_new_privileges(p));
   TRY(prepare_fds(r->o->preserve_fds));
+  TRY(trampoline_pass_fd(r->sync[1]));
   if (!seccomp_early)
     TRY(install_seccomp(r, false));
   /* P may go away once we run (--detach); we must not die with it. */
@@ -594,9 +596,11 @@ static herr process_steps(struct exec_run *r, char **executable)
 __attribute__((noreturn)) static void process_main(struct exec_run *r)
 {
   _cleanup_free_ char *executable = NULL;
-  herr e = process_steps(r, &executable);
+  struct trampoline t = TRAMPOLINE_INIT;
+  herr e = process_steps(r, &executable, &t);
   if (!e)
-    e = process_exec(&r->x.p, executable);
+    e = process_exec(&r->x.p, executable, &t, r->sync[1], TRAMPOLINE_REPORT_SYNC);
+  trampoline_close(&t);
   sync_send_error(r->sync[1], e);
   herr_free(e);
   _exit(127);

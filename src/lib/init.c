@@ -51,6 +51,7 @@ struct init_run {
   int start_fifo;      /* read: `start` writes one byte */
   int exec_fifo;       /* held open until execve: EOF tells `start` it worked */
   char *executable;    /* args[0] resolved in the container */
+  struct trampoline trampoline; /* what execs it (trampoline.h) */
   struct seccomp_listener listener; /* linux.seccomp.listenerPath, for SCMP_ACT_NOTIFY */
 };
 
@@ -278,7 +279,7 @@ static herr prepare_process(struct init_run *r)
     return NULL;
   TRY(rlimits_apply(p->rlimits, p->n_rlimits));
   TRY(process_find_executable(p, &r->executable));
-  return NULL;
+  return trampoline_prepare(&r->trampoline);
 }
 
 static herr report_ready(struct init_run *r)
@@ -370,6 +371,7 @@ static herr become_process(struct init_run *r)
   TRY(capabilities_apply_sets(p->capabilities));
   TRY(process_set_no_new_privileges(p));
   TRY(prepare_fds(r));
+  TRY(trampoline_pass_fd(r->exec_fifo));
   if (!seccomp_early)
     TRY(install_seccomp(r, false));
   return NULL;
@@ -404,7 +406,8 @@ static herr container_start_process(struct init_run *r)
   TRY(wait_for_start(r));
   TRY(run_start_hooks(r));
   TRY(become_process(r));
-  return process_exec(r->ctx->cfg->process, r->executable);
+  return process_exec(r->ctx->cfg->process, r->executable, &r->trampoline, r->exec_fifo,
+                      TRAMPOLINE_REPORT_TEXT);
 }
 
 __attribute__((noreturn)) static void fail_to_start(struct init_run *r, herr e)
@@ -419,7 +422,7 @@ __attribute__((noreturn)) static void fail_to_start(struct init_run *r, herr e)
 void init_main(struct init_ctx *ctx)
 {
   struct init_run r = { .ctx = ctx, .rootfs_dir = -1, .rootfd = -1, .start_fifo = -1, .exec_fifo = -1,
-                        .listener = SECCOMP_LISTENER_INIT };
+                        .trampoline = TRAMPOLINE_INIT, .listener = SECCOMP_LISTENER_INIT };
   /* Die with the runtime until create is done: nothing half-made survives. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   herr e = container_setup(&r);

@@ -134,9 +134,9 @@ herr process_set_no_new_privileges(const struct oci_process *p)
   return NULL;
 }
 
-herr process_exec(const struct oci_process *p, const char *path)
+herr process_exec(const struct oci_process *p, const char *path, const struct trampoline *t,
+                  int report_fd, enum trampoline_report how)
 {
   static char *const empty_env[] = { NULL };
-  execve(path, p->args, p->env ? p->env : empty_env);
-  return herr_sys("exec %s", p->args[0]);
+  return trampoline_exec(t, report_fd, how, path, p->args, p->env ? p->env : empty_env);
 }

@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "spec.h"
+#include "trampoline.h"
 
 /* Checks that need no container: cwd absolute, args present. */
 herr process_validate(const struct oci_process *p);
@@ -26,7 +27,10 @@ herr process_enter_cwd(const struct oci_process *p);
 /* process.noNewPrivileges */
 herr process_set_no_new_privileges(const struct oci_process *p);
 
-/* execve(path, args, env).  Returns only on failure. */
-herr process_exec(const struct oci_process *p, const char *path);
+/* execve(path, args, env) through hull's exec trampoline (trampoline.h),
+ * which reports a failure of that execve on report_fd.  Returns only if the
+ * trampoline could not run. */
+herr process_exec(const struct oci_process *p, const char *path, const struct trampoline *t,
+                  int report_fd, enum trampoline_report how);
 
 #endif

@@ -5,7 +5,8 @@
  * to this process, which checks the state it got.  The procfs checks of lsm.c
  * run against the real /proc, and against a bind mount over it in a child's
  * private mount namespace (as root; without the privilege that check is not
- * counted, and says so).
+ * counted, and says so).  The exec trampoline (trampoline.c) is made in a
+ * memfd and checked to be sealed and execute-only, and run in a child.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 
 #include "error.h"
 #include "lsm.h"
+#include "trampoline.h"
 #include "seccomp.h"
 #include "spec.h"
 #include "unit.h"
@@ -431,6 +433,81 @@ static void test_lsm_exec_labels(void)
     CHECK_INT_EQ(over, 0);
 }
 
+/* The trampoline's memfd: nobody can write it, not even root through
+ * /proc/self/fd, and it is execute-only. */
+static void test_trampoline_sealed(void)
+{
+  struct trampoline t = TRAMPOLINE_INIT;
+  CHECK_OK(trampoline_prepare(&t));
+  if (t.memfd < 0)
+    return;
+  int seals = fcntl(t.memfd, F_GET_SEALS);
+  int want = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+  CHECK((seals & want) == want);
+  struct stat st;
+  CHECK(fstat(t.memfd, &st) == 0 && (st.st_mode & 07777) == 0111);
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", t.memfd);
+  int w = open(path, O_WRONLY);
+  if (w >= 0) { /* root passes the mode bits; the seal still refuses the write */
+    CHECK(write(w, "x", 1) < 0 && errno == EPERM);
+    close(w);
+  }
+  CHECK(ftruncate(t.memfd, 0) < 0);
+  trampoline_close(&t);
+  CHECK_INT_EQ(t.memfd, -1);
+}
+
+/* trampoline_exec runs the program; a failing execve is reported on the
+ * report fd as text, and the program does not get the report fd. */
+static void test_trampoline_exec(void)
+{
+  int p[2];
+  CHECK(pipe2(p, O_CLOEXEC) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    struct trampoline t = TRAMPOLINE_INIT;
+    herr e = trampoline_prepare(&t);
+    if (e)
+      _exit(3);
+    /* The program checks that the report fd did not reach it. */
+    char check[64];
+    snprintf(check, sizeof(check), "test ! -e /proc/self/fd/%d", p[1]);
+    char *argv[] = { "sh", "-c", check, NULL };
+    char *envp[] = { "PATH=/bin:/usr/bin", NULL };
+    herr_free(trampoline_pass_fd(p[1]));
+    herr_free(trampoline_exec(&t, p[1], TRAMPOLINE_REPORT_TEXT, "/bin/sh", argv, envp));
+    _exit(4);
+  }
+  close(p[1]);
+  int status;
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  char buf[256];
+  CHECK_INT_EQ(read(p[0], buf, sizeof(buf)), 0); /* EOF: the execve worked */
+  close(p[0]);
+
+  CHECK(pipe2(p, O_CLOEXEC) == 0);
+  pid = fork();
+  if (pid == 0) {
+    struct trampoline t = TRAMPOLINE_INIT;
+    herr e = trampoline_prepare(&t);
+    if (e)
+      _exit(3);
+    char *argv[] = { "nothing-here", NULL };
+    char *envp[] = { NULL };
+    herr_free(trampoline_pass_fd(p[1]));
+    herr_free(trampoline_exec(&t, p[1], TRAMPOLINE_REPORT_TEXT, "/nonexistent/x", argv, envp));
+    _exit(4);
+  }
+  close(p[1]);
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 127);
+  ssize_t n = read(p[0], buf, sizeof(buf) - 1);
+  CHECK(n > 0);
+  buf[n > 0 ? n : 0] = '\0';
+  CHECK_STR_EQ(buf, "exec nothing-here: No such file or directory");
+  close(p[0]);
+}
+
 int main(void)
 {
   RUN(test_seccomp_errors);
@@ -442,5 +519,7 @@ int main(void)
   RUN(test_lsm_validate);
   RUN(test_lsm_label_mounts);
   RUN(test_lsm_exec_labels);
+  RUN(test_trampoline_sealed);
+  RUN(test_trampoline_exec);
   return unit_report();
 }
