@@ -147,13 +147,16 @@ herr capabilities_apply_bounding(const struct oci_capabilities *caps)
     TRY(set_to_mask(caps, SET_BOUNDING, keep, false));
   int last = last_cap();
   for (int cap = 0; cap <= last; cap++) {
-    if (keep[cap] || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
-      continue; /* wanted, or already gone */
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
-      char name[64];
-      return herr_sys("cannot drop %s from the bounding set",
+    /* Dropping what is already gone succeeds: read only when a drop fails
+     * (one system call per capability in the start path, not two). */
+    if (keep[cap] || prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+      continue;
+    int drop_errno = errno;
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+      continue; /* already gone */
+    char name[64];
+    return herr_errno(drop_errno, "cannot drop %s from the bounding set",
                       cap_display_name(cap, name, sizeof(name)));
-    }
   }
   return NULL;
 }
@@ -226,13 +229,15 @@ static herr raise_ambient(const bool amb[CAP_SLOTS])
   bool any = false;
   for (int v = 0; v < CAP_SLOTS; v++)
     any |= amb[v];
-  if (cap_reset_ambient() < 0) {
+  /* prctl directly: libcap's cap_reset_ambient() asks about every
+   * capability before clearing them all. */
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
     if (!any && errno == EINVAL)
       return NULL; /* kernel without ambient capabilities, none asked */
     return herr_sys("cannot clear the ambient capabilities");
   }
   for (int v = 0; v < CAP_SLOTS; v++) {
-    if (amb[v] && cap_set_ambient(v, CAP_SET) < 0) {
+    if (amb[v] && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0) {
       char name[64];
       log_warning("can't raise ambient capability %s: %s",
                   cap_display_name(v, name, sizeof(name)), strerror(errno));
