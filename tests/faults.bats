@@ -31,6 +31,16 @@ create_killed_at() {
     output=$(cat "$out")
 }
 
+# run_hull_faults STAGE ARGS...: hull-faults ARGS with HULL_FAULT=STAGE; sets $status, $output.
+run_hull_faults() {
+    local stage=$1 out=$BATS_TEST_TMPDIR/faults.out
+    shift
+    status=0
+    (ulimit -c 0; HULL_FAULT=$stage timeout -k 5 "$HULL_TEST_TIMEOUT" "$HULL_FAULTS" --root "$ROOT" \
+        "$@" </dev/null >"$out" 2>&1) || status=$?
+    output=$(cat "$out")
+}
+
 # assert_nothing_left: no state directory (not even a hidden one), no process running
 # in the bundle, no mount on the host below the test's directory (where the bundle is:
 # a container mount that escaped its namespace would be there; the tiny tmpfs of the
@@ -197,3 +207,25 @@ tiny_root() {
     assert_success
     assert_nothing_left
 }
+
+@test "faults: create killed with its hidden .creating directory made, delete killed after hiding the container's: the next delete sweeps both" {
+    create_killed_at hidden-dir
+    assert_failure 137
+    ls -A "$ROOT" | grep -q '^\.creating-' || fail "no hidden directory left to sweep: $(ls -A "$ROOT")"
+    # The id was never taken.
+    run_hull state "$ID"
+    assert_failure
+    assert_output_contains "does not exist"
+
+    create_container "$ID"
+    run_hull_faults deleting delete --force "$ID"
+    assert_failure 137
+    ls -A "$ROOT" | grep -q '^\.deleting-' || fail "no .deleting directory left: $(ls -A "$ROOT")"
+
+    # Any later removal sweeps what no live create or delete holds.
+    create_container other
+    run_hull delete --force other
+    assert_success
+    assert_nothing_left
+}
+

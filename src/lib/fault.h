@@ -7,12 +7,15 @@
  * In every other build fault_point() is empty and the variable is never read.
  *
  * The stages, in the order a create passes them (tests/faults.bats):
+ *   hidden-dir   runtime: --root/.creating-PID is made and locked, not yet renamed to ID
  *   state-dir    runtime: --root/ID exists and is locked, nothing in it yet
  *   fifos        runtime: config.json and the FIFOs are in it, no process yet
  *   cloned       runtime: the container process exists, its set-up not guided
  *   child-setup  container process: its mounts are done, it is not ready
  *   ready        runtime: the process is ready, state.json not written yet
  *   recorded     runtime: state.json is written, create is about to return
+ * and one of `delete`:
+ *   deleting     --root/ID is renamed to .deleting-PID, its files not removed yet
  */
 #ifndef HULL_FAULT_H
 #define HULL_FAULT_H

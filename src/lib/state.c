@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fault.h"
 #include "json.h"
+#include "log.h"
 #include "utils.h"
 
 herr state_validate_id(const char *id)
@@ -100,6 +102,7 @@ herr state_dir_create(int rootfd, const char *id, int *dirfd)
   snprintf(tmp, sizeof(tmp), ".creating-%d", (int)getpid());
   int fd = -1;
   TRY(make_locked_dir(rootfd, tmp, &fd));
+  fault_point("hidden-dir");
   if (renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) == 0) {
     *dirfd = fd;
     return NULL;
@@ -179,12 +182,47 @@ herr state_dir_remove(int rootfd, const char *id)
 {
   char gone[64];
   snprintf(gone, sizeof(gone), ".deleting-%d", (int)getpid());
-  if (renameat2(rootfd, id, rootfd, gone, RENAME_NOREPLACE) == 0)
-    return remove_dir(rootfd, gone, id);
-  if (errno == ENOENT)
-    return NULL;
-  /* A stale name of ours, or a filesystem without RENAME_NOREPLACE: in place. */
-  return remove_dir(rootfd, id, id);
+  herr e;
+  if (renameat2(rootfd, id, rootfd, gone, RENAME_NOREPLACE) == 0) {
+    fault_point("deleting");
+    e = remove_dir(rootfd, gone, id);
+  }
+  else if (errno == ENOENT)
+    e = NULL;
+  else /* A stale name of ours, or a filesystem without RENAME_NOREPLACE: in place. */
+    e = remove_dir(rootfd, id, id);
+  if (!e)
+    state_sweep_abandoned(rootfd);
+  return e;
+}
+
+/* A hidden directory whose lock nobody holds: its create or delete was killed
+ * between the rename and the end (the creator and the deleter hold the lock
+ * on it until they are done).  Nothing else is left by then: a create made no
+ * process or cgroup before its directory got the id, a delete has removed
+ * them before its directory lost it. */
+static bool is_hidden_work_dir(const char *name)
+{
+  return !strncmp(name, ".creating-", 10) || !strncmp(name, ".deleting-", 10);
+}
+
+void state_sweep_abandoned(int rootfd)
+{
+  DIR *d = fdopendir(dup(rootfd));
+  if (!d)
+    return;
+  rewinddir(d);
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (!is_hidden_work_dir(de->d_name))
+      continue;
+    _cleanup_close_ int fd = openat(rootfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+      continue; /* gone already, or still someone's */
+    log_herr_at(LOG_LEVEL_DEBUG, "remove an abandoned state directory",
+                remove_dir(rootfd, de->d_name, de->d_name));
+  }
+  closedir(d);
 }
 
 /* ---- state.json ---- */

@@ -63,6 +63,10 @@ bool state_dir_abandoned(int dirfd);
 herr state_dir_open(int rootfd, const char *id, int lock, int *dirfd);
 /* Remove ID's directory and everything in it. */
 herr state_dir_remove(int rootfd, const char *id);
+/* Remove the hidden .creating-PID / .deleting-PID directories of creates and
+ * deletes that were killed midway (state_dir_remove does it after each
+ * removal). */
+void state_sweep_abandoned(int rootfd);
 
 herr state_write(int dirfd, const struct container_state *st);
 /* A second, minimal record of the container process, for `delete --force` to
