@@ -26,7 +26,8 @@ cmd_fn cmd_exec;
 cmd_fn cmd_pause, cmd_resume, cmd_update, cmd_ps, cmd_events;
 
 /* --root's default: /run/hull for root; $XDG_RUNTIME_DIR/hull for anyone
- * else (rootless), or /tmp/hull-UID without XDG_RUNTIME_DIR. */
+ * else (rootless, root of a user namespace included), or /tmp/hull-UID
+ * without XDG_RUNTIME_DIR. */
 const char *cmd_default_root(void);
 /* Log `e` (stderr and --log) and return the exit status for a failure. */
 int cmd_fail(herr e);

@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "cmd.h"
+#include "utils.h"
 
 int cmd_fail(herr e)
 {
@@ -30,10 +32,24 @@ herr cmd_check_systemd_cgroup(const struct global_opts *g)
   return g->systemd_cgroup ? cgroup_systemd_unavailable("--systemd-cgroup") : NULL;
 }
 
+/* Root of a user namespace is not the host's root: rootless podman runs hull as
+ * uid 0 in the user namespace it made, where /run/hull cannot be created.  As
+ * runc does, that root uses $XDG_RUNTIME_DIR unless $USER says it is "root"
+ * (a root login whose whole system runs in a user namespace). */
+static bool real_root(void)
+{
+  if (geteuid() != 0)
+    return false;
+  if (!in_user_namespace())
+    return true;
+  const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+  return !xdg || !*xdg || (user && !strcmp(user, "root"));
+}
+
 const char *cmd_default_root(void)
 {
   static char root[4096];
-  if (geteuid() == 0)
+  if (real_root())
     return HULL_DEFAULT_ROOT;
   const char *xdg = getenv("XDG_RUNTIME_DIR");
   if (xdg && *xdg)

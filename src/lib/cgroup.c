@@ -671,6 +671,26 @@ static herr detect(struct cgroup **out)
   return NULL;
 }
 
+herr cgroup_own_dir(const char *key, char **dir)
+{
+  struct cgroup *cg = NULL;
+  TRY_WRAP(detect(&cg), "cgroups");
+  const char *want = *key ? key : "unified";
+  herr e = herr_errno(ENOENT, "cgroup hierarchy %s is not mounted here", want);
+  for (size_t i = 0; i < cg->n && e; i++) {
+    const struct cgroup_hier *h = &cg->h[i];
+    if (strcmp(h->key, want))
+      continue;
+    herr_free(e);
+    e = NULL;
+    /* detect() kept only mounts whose part of the hierarchy holds `own`. */
+    const char *below = h->own + (strcmp(h->mount_root, "/") ? strlen(h->mount_root) : 0);
+    *dir = path_join(h->mountpoint, below);
+  }
+  cgroup_free(cg);
+  return e;
+}
+
 enum cgroup_mode cgroup_host_mode(void)
 {
   struct cgroup *cg = NULL;
@@ -812,6 +832,18 @@ static bool resource_present(const struct oci_resources *r, size_t i)
   }
 }
 
+/* Does linux.resources ask for anything?  Rootless podman writes an empty
+ * "resources": {}, which needs no cgroup. */
+static bool resources_requested(const struct oci_resources *r)
+{
+  if (!r)
+    return false;
+  for (size_t i = 0; i < sizeof(resource_ctrls) / sizeof(resource_ctrls[0]); i++)
+    if (resource_present(r, i))
+      return true;
+  return r->n_unified > 0;
+}
+
 /* "v1 hierarchies: cpu, memory, ...; cgroup v2 controllers: hugetlb" */
 static char *describe_host(const struct cgroup *cg)
 {
@@ -901,20 +933,21 @@ static bool can_create_in(const struct cgroup_hier *h)
 
 /* Rootless (issue 7): cgroups are used only where they were delegated to the
  * user, i.e. in every hierarchy; otherwise none, and linux.resources, which
- * could not be applied, is refused. */
+ * could not be applied, is refused.  Root of a user namespace (rootless
+ * podman runs hull so) is rootless too: the host's cgroups are not its own. */
 static herr keep_only_delegated(struct cgroup *cg, const struct oci_linux *lx)
 {
-  if (geteuid() == 0)
+  if (geteuid() == 0 && !in_user_namespace())
     return NULL;
   bool all = cg->n > 0;
   for (size_t i = 0; i < cg->n; i++)
     all &= can_create_in(&cg->h[i]);
   if (all)
     return NULL;
-  if (lx && lx->resources)
-    return herr_new("linux.resources: hull runs without root (uid %u) and no cgroup is delegated to "
+  if (lx && resources_requested(lx->resources))
+    return herr_new("linux.resources: hull runs without root (uid %u%s) and no cgroup is delegated to "
                     "it, so resources cannot be applied (remove linux.resources, or delegate a cgroup)",
-                    (unsigned)geteuid());
+                    (unsigned)geteuid(), geteuid() == 0 ? " of a user namespace" : "");
   for (size_t i = 0; i < cg->n; i++)
     hier_free(&cg->h[i]);
   cg->n = 0;

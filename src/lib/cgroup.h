@@ -157,6 +157,10 @@ herr cgroup_run_appliers(struct cgroup *cg, const struct cgroup_backend *be,
  * is made. */
 herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx,
                     struct cgroup **out);
+/* Where this process's own cgroup of hierarchy `key` (as in /proc/self/cgroup:
+ * "memory", "name=systemd", "" for v2) is in the file system; caller frees.
+ * ENOENT when that hierarchy is not mounted here. */
+herr cgroup_own_dir(const char *key, char **dir);
 /* mkdir the cgroup in every hierarchy. */
 herr cgroup_create(struct cgroup *cg);
 /* Apply linux.resources (create) or the given fields of it (update). */

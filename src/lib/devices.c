@@ -189,6 +189,9 @@ static herr create_links(int rootfd)
 
 herr devices_create(const struct oci_linux *lx, int rootfd, bool in_userns, bool dev_is_bind)
 {
+  /* Root of the user namespace hull itself runs in (rootless podman) may not
+   * mknod either. */
+  in_userns = in_userns || in_user_namespace();
   /* A /dev bound from the host already has its nodes: never replace them. */
   for (size_t i = 0; !dev_is_bind && i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
     TRY_WRAP(create_device(rootfd, &default_devices[i], in_userns), "default device");

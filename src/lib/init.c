@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,14 +64,30 @@ static herr wait_for_cgroup(struct init_run *r)
   return sync_expect(r->ctx->sync_fd, SYNC_CGROUP_READY, NULL);
 }
 
-/* Then non-dumpable until execve: no other process (say, one that joined our
- * pid namespace) may open our /proc/PID/exe, root, cwd, fd/, environ or mem.
- * A root runtime already cloned us so (ns_parent_before_clone); a rootless one
- * could not, since it writes our uid_map. */
+/* A rootless runtime could not clone us non-dumpable, since it writes our
+ * uid_map: wait for that first. */
 static herr wait_for_id_maps(struct init_run *r)
 {
   if (r->ctx->plan->new_user)
     TRY(sync_expect(r->ctx->sync_fd, SYNC_ID_MAPPED, NULL));
+  return NULL;
+}
+
+/* While we may still be dumpable: a non-dumpable process's /proc/self files
+ * belong to the host's root, which a rootless runtime cannot write.  Before
+ * join_namespaces(), so that it is our own /proc/self even when the config
+ * joins another mount namespace, and before become_root(). */
+static herr set_oom_score_adj(struct init_run *r)
+{
+  const struct oci_process *p = r->ctx->cfg->process;
+  return p ? process_set_oom_score_adj(p) : NULL;
+}
+
+/* Then non-dumpable until execve: no other process (say, one that joined our
+ * pid namespace) may open our /proc/PID/exe, root, cwd, fd/, environ or mem.
+ * A root runtime already cloned us so (ns_parent_before_clone). */
+static herr become_non_dumpable(void)
+{
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return herr_sys("prctl(PR_SET_DUMPABLE)");
   return NULL;
@@ -83,7 +100,9 @@ static herr second_fork_if_needed(struct init_run *r)
 {
   if (!r->ctx->plan->needs_second_fork)
     return NULL;
-  pid_t pid = fork();
+  /* CLONE_PARENT: the runtime's child, not ours, so that our exit right
+   * after does not fire the PR_SET_PDEATHSIG the child sets (a race). */
+  pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0UL);
   if (pid < 0)
     return herr_sys("fork the container process");
   if (pid > 0)
@@ -97,15 +116,6 @@ static herr join_namespaces(struct init_run *r)
 {
   TRY(ns_join_and_unshare(r->ctx->plan));
   return second_fork_if_needed(r);
-}
-
-/* We are non-dumpable (see init_main), so our /proc/self files belong to the
- * host's root, not to the root of a user namespace: oom_score_adj is written
- * while we still have the runtime's host ids, before become_root(). */
-static herr set_oom_score_adj(struct init_run *r)
-{
-  const struct oci_process *p = r->ctx->cfg->process;
-  return p ? process_set_oom_score_adj(p) : NULL;
 }
 
 /* Inside a new user namespace we keep the runtime's host ids (shown as the
@@ -382,11 +392,12 @@ static herr container_setup(struct init_run *r)
 {
   TRY(wait_for_cgroup(r));
   TRY(wait_for_id_maps(r));
+  TRY(set_oom_score_adj(r));
+  TRY(become_non_dumpable());
   TRY(join_namespaces(r));
   TRY(join_session_keyring(r));
   TRY(open_host_paths(r));
   TRY(connect_seccomp_listener(r));
-  TRY(set_oom_score_adj(r));
   TRY(become_root(r));
   TRY(mount_rootfs(r));
   TRY(configure_kernel(r));

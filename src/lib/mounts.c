@@ -20,6 +20,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "inroot.h"
 #include "log.h"
@@ -261,9 +262,30 @@ static herr mount_fs_at(const char *source, const char *target, const char *type
   return NULL;
 }
 
+/* A user namespace may not mount a cgroup v1 hierarchy (nor cgroup2 without
+ * a cgroup namespace of its own): bind the runtime's own cgroup of that
+ * hierarchy instead, as runc does rootless. */
+static herr bind_own_cgroup(int dirfd, const char *dir, const char *key, unsigned long flags)
+{
+  _cleanup_free_ char *source = NULL;
+  TRY(cgroup_own_dir(key, &source));
+  _cleanup_close_ int sub = openat(dirfd, dir, O_PATH | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
+  if (sub < 0)
+    return herr_sys("open cgroup/%s", dir);
+  struct fd_path p = fd_path(sub);
+  if (mount(source, p.s, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return herr_sys("bind %s", source);
+  /* The fd still points below the new mount: reopen to reach the mount itself. */
+  _cleanup_close_ int mnt = openat(dirfd, dir, O_PATH | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
+  if (mnt < 0)
+    return herr_sys("open cgroup/%s", dir);
+  struct fd_path mp = fd_path(mnt);
+  return remount_bind(mp.s, flags & ~(MS_REMOUNT | MS_BIND | MS_REC), dir);
+}
+
 /* cgroup mounts: cgroup2 on a unified host; on v1/hybrid hosts a tmpfs with
  * one cgroup mount per hierarchy of this process, like runc. */
-static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags)
+static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_userns)
 {
   _cleanup_free_ char *text = NULL;
   TRY(procfs_read("self/cgroup", &text, NULL));
@@ -296,13 +318,19 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags)
     if (sub < 0)
       return herr_sys("open cgroup/%s", dir);
     struct fd_path p = fd_path(sub);
-    TRY_WRAP(mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL), "cgroup/%s", dir);
+    herr e = mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL);
+    if (e && herr_errnum(e) == EPERM && in_userns) {
+      herr_free(e);
+      e = bind_own_cgroup(dirfd, dir, ctrls, flags);
+    }
+    if (e)
+      return herr_wrap(e, "cgroup/%s", dir);
   }
   return NULL;
 }
 
 static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *o, int rootfd,
-                         const char *what)
+                         bool in_userns, const char *what)
 {
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
@@ -314,7 +342,7 @@ static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *
   TRY_WRAP(mount_fs_at("tmpfs", target.s, "tmpfs", flags & ~MS_RDONLY, "mode=755"), "%s", what);
   _cleanup_close_ int dir = -1;
   TRY_WRAP(inroot_open(rootfd, m->destination, O_DIRECTORY | O_RDONLY, &dir), "%s", what);
-  TRY_WRAP(mount_cgroup_v1_hierarchies(dir, flags), "%s", what);
+  TRY_WRAP(mount_cgroup_v1_hierarchies(dir, flags, in_userns), "%s", what);
   if (flags & MS_RDONLY) {
     _cleanup_close_ int mnt = -1;
     TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
@@ -437,7 +465,7 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   if (!m->type || !*m->type)
     return herr_new("%s.type: a mount that is not a bind mount needs a type", what);
   if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
-    return mount_cgroup(m, o, rootfd, what);
+    return mount_cgroup(m, o, rootfd, in_userns, what);
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
   struct fd_path target = fd_path(dst);
@@ -478,6 +506,9 @@ static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, siz
 
 herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns)
 {
+  /* Root of the user namespace hull itself runs in (rootless podman) is no
+   * more privileged than root of a new one. */
+  in_userns = in_userns || in_user_namespace();
   for (size_t i = 0; i < cfg->n_mounts; i++)
     TRY(mount_one(&cfg->mounts[i], rootfd, in_userns, i));
   return NULL;

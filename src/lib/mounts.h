@@ -26,8 +26,8 @@ void mount_options_free(struct mount_options *o);
 bool mount_option_known(const char *name);
 
 /* Apply every mount of the config under `rootfd` (an fd of the rootfs mount).
- * `in_userns` selects the bind fallbacks for filesystems a user namespace may
- * not mount. */
+ * `in_userns` (or hull running in a user namespace) selects the bind fallbacks
+ * for filesystems a user namespace may not mount. */
 herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns);
 
 /* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */

@@ -115,8 +115,13 @@ herr ns_plan_prepare(const struct oci_config *cfg, struct ns_plan *plan)
     else
       plan->clone_flags |= ns_table[t].flag;
   }
-  /* A pid namespace made by unshare() only holds the children of the caller. */
-  plan->needs_second_fork = (plan->unshare_flags & CLONE_NEWPID) != 0;
+  /* Rootless, a joined pid namespace belongs to the joined user namespace, where
+   * the unprivileged runtime may not setns(): the child joins it once it is in
+   * that user namespace (ns_join_and_unshare). */
+  plan->pid_joined_in_child = user_joined && plan->join_fd[OCI_NS_PID] >= 0 && geteuid() != 0;
+  /* A pid namespace made by unshare(), or joined by setns(), only holds the
+   * children of the caller. */
+  plan->needs_second_fork = (plan->unshare_flags & CLONE_NEWPID) != 0 || plan->pid_joined_in_child;
   return NULL;
 }
 
@@ -180,7 +185,7 @@ herr ns_parent_before_clone(struct ns_plan *plan, const struct oci_linux *lx)
 {
   int procfd;
   TRY(procfs_root(&procfd));
-  if (plan->join_fd[OCI_NS_PID] >= 0) {
+  if (plan->join_fd[OCI_NS_PID] >= 0 && !plan->pid_joined_in_child) {
     plan->saved_pid_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
     if (plan->saved_pid_fd < 0)
       return herr_sys("open /proc/self/ns/pid");
@@ -309,6 +314,8 @@ herr ns_join_and_unshare(const struct ns_plan *plan)
     if (setns(fd, ns_table[t].flag) < 0)
       return herr_sys("join %s namespace", oci_ns_type_name(t));
   }
+  if (plan->pid_joined_in_child && setns(plan->join_fd[OCI_NS_PID], CLONE_NEWPID) < 0)
+    return herr_sys("join pid namespace");
   if (plan->unshare_flags && unshare(plan->unshare_flags) < 0)
     return herr_sys("create namespaces inside the joined user namespace");
   return NULL;

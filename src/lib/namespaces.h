@@ -5,8 +5,9 @@
  * namespace, as the spec wants) and validated.  New namespaces come from the
  * clone() flags; time and joined pid namespaces are arranged in the parent
  * around the clone so that the container process is born in them without a
- * second fork. Only a joined user namespace with new namespaces owned by it
- * needs a second fork (done by init.c).
+ * second fork. Only a joined user namespace with new namespaces owned by it,
+ * or (rootless) with a joined pid namespace, needs a second fork (done by
+ * init.c).
  */
 #ifndef HULL_NAMESPACES_H
 #define HULL_NAMESPACES_H
@@ -24,6 +25,8 @@ struct ns_plan {
   int join_fd[OCI_NS_COUNT];     /* fd of a namespace to join, -1 if none */
   bool has[OCI_NS_COUNT];        /* the namespace is listed in the config */
   bool new_user;                 /* a new user namespace (the parent writes id maps) */
+  bool pid_joined_in_child;      /* rootless: the joined pid ns is entered by the child, from
+                                    the joined user ns that owns it */
   bool needs_second_fork;        /* the child must fork once more (see above) */
   int saved_pid_fd;              /* parent's own pid ns while pid_for_children is switched */
   int saved_time_fd;             /* parent's own time ns while time_for_children is switched */
@@ -45,8 +48,9 @@ herr ns_parent_after_clone(struct ns_plan *plan);
 /* Parent: write /proc/PID/{setgroups,uid_map,gid_map} for a new user ns. */
 herr ns_write_id_maps(pid_t pid, const struct oci_linux *lx);
 
-/* Child: join the user namespace if given by path, then the others, then
- * unshare what must be created inside a joined user namespace. */
+/* Child: join the user namespace if given by path, then the others (the pid
+ * namespace too when pid_joined_in_child), then unshare what must be created
+ * inside a joined user namespace. */
 herr ns_join_and_unshare(const struct ns_plan *plan);
 
 /* The /proc/self/ns/<name> file name of a namespace type. */

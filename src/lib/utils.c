@@ -204,6 +204,30 @@ bool process_alive(pid_t pid)
   return pid > 0 && process_start_time(pid) != 0;
 }
 
+bool in_user_namespace(void)
+{
+  /* Cached: a container process cloned into a new user namespace inherits the
+   * runtime's answer, and its own namespace is in its config anyway. */
+  static int cached = -1;
+  if (cached >= 0)
+    return cached;
+  /* The initial user namespace has one line mapping all 2^32-1 ids onto
+   * themselves (what runc's and crun's checks look for too). */
+  _cleanup_free_ char *map = NULL;
+  herr e = read_file("/proc/self/uid_map", &map, NULL);
+  if (e) {
+    herr_free(e);
+    return false;
+  }
+  unsigned long inside, outside, count;
+  int end = 0;
+  if (sscanf(map, "%lu %lu %lu %n", &inside, &outside, &count, &end) != 3)
+    cached = 1;
+  else
+    cached = inside != 0 || outside != 0 || count != 4294967295UL || map[end] != '\0';
+  return cached;
+}
+
 herr run_helper_program(char *const argv[])
 {
   extern char **environ;

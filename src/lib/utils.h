@@ -31,6 +31,11 @@ herr cloexec_fds_from(int from);
 unsigned long long process_start_time(pid_t pid);
 /* True when pid exists and is not a zombie. */
 bool process_alive(pid_t pid);
+/* True when hull runs in a user namespace other than the host's (its uid_map
+ * is not the identity of every id): root there, as under rootless podman, has
+ * no privilege over the host's cgroups, devices or /run.  The answer of the
+ * first call is kept, so a container process gets the runtime's. */
+bool in_user_namespace(void);
 /* Run argv[0] (looked up in PATH) and wait; an exit status other than 0 is an
  * error, and a program that is not installed is ENOENT. */
 herr run_helper_program(char *const argv[]);
