@@ -9,6 +9,7 @@
 
 load helpers/common
 load helpers/podman
+load helpers/podman_cases
 
 setup_file() {
     podman_setup_file
@@ -26,9 +27,6 @@ teardown() {
     podman_teardown
 }
 
-# A container process that says it started and exits 0 on SIGTERM (saying so).
-GRACEFUL='echo started; trap "echo got TERM; exit 0" TERM; while :; do sleep 0.1; done'
-
 # ---- run, logs, stop, kill, rm ---------------------------------------------------------
 
 @test "podman run --rm: the output and the exit code, and nothing left" {
@@ -40,27 +38,12 @@ GRACEFUL='echo started; trap "echo got TERM; exit 0" TERM; while :; do sleep 0.1
 }
 
 @test "podman run: a missing program is 127, a non-executable one 126, with the runtime's message" {
-    run -127 --separate-stderr pm run --rm "$IMAGE" no-such-program
-    assert_failure 127
-    [[ $stderr == *'executable file not found'* ]] || fail "podman did not show the runtime's error: $stderr"
-    # The clean-up podman does after a failed create (delete --force) finds nothing to complain about.
-    [[ $stderr != *"Removing container"* ]] || fail "clean-up after the failed create failed: $stderr"
-    run -126 --separate-stderr pm run --rm "$IMAGE" /etc/passwd
-    assert_failure 126
-    [[ $stderr == *'ermission denied'* ]] || fail "podman did not show the runtime's error: $stderr"
+    podman_case_run_missing_program
 }
 
 @test "podman run -d, logs, stop: the container stops gracefully on SIGTERM" {
-    pm_run run -d --name web "$IMAGE" sh -c "$GRACEFUL"
-    assert_success
-    pm_wait_log web started
-    local t0=$SECONDS
-    pm_run stop -t 20 web
-    assert_success
-    [ $((SECONDS - t0)) -lt 10 ] || fail "stop took $((SECONDS - t0)) s: SIGTERM was not delivered"
-    pm_run logs web
-    assert_output "started
-got TERM"
+    podman_start_graceful web
+    podman_stop_graceful web
     assert_equal "$(pm inspect web --format '{{.State.ExitCode}}')" 0 "exit code"
 }
 
@@ -77,44 +60,15 @@ got TERM"
 }
 
 @test "podman kill: a signal reaches the process, the default kills" {
-    pm_run run -d --name k "$IMAGE" sh -c 'trap "echo got USR1" USR1; echo started; while :; do sleep 0.1; done'
-    assert_success
-    pm_wait_log k started
-    pm_run kill -s USR1 k
-    assert_success
-    pm_wait_log k "got USR1"
-    pm_run kill k
-    assert_success
-    pm_wait_status k exited
-    assert_equal "$(pm inspect k --format '{{.State.ExitCode}}')" 137 "exit code after kill"
+    podman_case_kill_signal
 }
 
 @test "podman rm -f: a running container is killed and removed" {
-    pm_run run -d --name victim "$IMAGE" sleep 1000
-    assert_success
-    local pid
-    pid=$(pm inspect victim --format '{{.State.Pid}}')
-    [ -d "/proc/$pid" ] || fail "container process $pid not found"
-    pm_run rm -f victim
-    assert_success
-    wait_gone "$pid" 10
-    pm_run ps -aq
-    assert_output ""
+    podman_case_rm_force
 }
 
 @test "podman restart: a new process, the same container" {
-    pm_run run -d --name r "$IMAGE" sh -c "$GRACEFUL"
-    assert_success
-    pm_wait_log r started
-    local pid1 pid2
-    pid1=$(pm inspect r --format '{{.State.Pid}}')
-    pm_run restart -t 5 r
-    assert_success
-    pm_wait_status r running
-    pid2=$(pm inspect r --format '{{.State.Pid}}')
-    assert_not_equal "$pid2" "$pid1" "pid after restart"
-    [ -d "/proc/$pid2" ] || fail "restarted process $pid2 not found"
-    pm_wait_log r "got TERM"
+    podman_case_restart
     local n=0 tries=50
     until [ "$n" -ge 2 ] || [ $((tries -= 1)) -eq 0 ]; do
         n=$(pm logs r | grep -c started)
@@ -124,48 +78,31 @@ got TERM"
 }
 
 @test "podman inspect: the container's runtime is the one under test" {
-    pm_run run -d --name i "$IMAGE" sleep 1000
-    assert_success
-    assert_equal "$(pm inspect i --format '{{.OCIRuntime}}')" "$RUNTIME" OCIRuntime
+    podman_case_inspect_runtime
 }
 
 # ---- exec ------------------------------------------------------------------------------
 
 @test "podman exec: the output and the exit code, in the container" {
-    pm_run run -d --name e "$IMAGE" sh -c 'echo x >/dev/shm/mine; while :; do sleep 0.1; done'
-    assert_success
+    podman_start_shm_writer e
     pm_run exec e sh -c 'cat /dev/shm/mine; echo "pid $$"; exit 4'
     assert_failure 4
     assert_output "x
 pid ${output##*pid }"
     [ "${output##*pid }" -gt 1 ] || fail "exec'd process is pid 1?"
-    pm_run exec e hostname
-    assert_success
-    assert_equal "$output" "$(pm inspect e --format '{{.Config.Hostname}}')" hostname
+    podman_check_exec_hostname e
 }
 
 @test "podman exec: a missing program is 127, a non-executable one 126" {
-    pm_run run -d --name e "$IMAGE" sleep 1000
-    assert_success
-    run -127 --separate-stderr pm exec e no-such-program
-    assert_failure 127
-    run -126 --separate-stderr pm exec e /etc/passwd
-    assert_failure 126
+    podman_case_exec_missing_program
 }
 
 @test "podman exec -t: the process has a terminal (through script)" {
-    pm_run run -d --name t "$IMAGE" sleep 1000
-    assert_success
-    run script -qec "$(pm_cmd) exec -t t sh -c 'tty; [ -t 0 ] && echo stdin-is-tty; exit 5'" /dev/null </dev/null
-    assert_failure 5
-    assert_output_contains /dev/pts/
-    assert_output_contains stdin-is-tty
+    podman_case_exec_tty
 }
 
 @test "podman run -t: the container has a terminal (through script)" {
-    run script -qec "$(pm_cmd) run --rm -t $IMAGE sh -c 'tty; stty size; exit 2'" /dev/null </dev/null
-    assert_failure 2
-    assert_output_contains /dev/pts/0
+    podman_case_run_tty 'tty; stty size; exit 2'
     run script -qec "$(pm_cmd) run --rm $IMAGE sh -c 'tty || echo no-tty'" /dev/null </dev/null
     assert_success
     assert_output_contains no-tty
@@ -193,14 +130,7 @@ pid ${output##*pid }"
 }
 
 @test "podman top: the container's processes" {
-    pm_run run -d --name top "$IMAGE" sh -c 'sleep 1000 & sleep 2000'
-    assert_success
-    sleep 0.5
-    pm_run top top
-    assert_success
-    assert_output_contains "sleep 1000"
-    assert_output_contains "sleep 2000"
-    refute_output_contains "bats"
+    podman_case_top
 }
 
 # ---- resources and security options ----------------------------------------------------
@@ -225,15 +155,11 @@ pid ${output##*pid }"
 }
 
 @test "podman run --network none: only the loopback interface" {
-    pm_run run --rm --network none "$IMAGE" sh -c 'ls /sys/class/net'
-    assert_success
-    assert_output lo
+    podman_case_network_none
 }
 
 @test "podman run --read-only: the root is read-only, its tmpfs are not and keep the image's files" {
-    pm_run run --rm --read-only "$IMAGE" sh -c 'touch /made-here'
-    assert_failure
-    assert_output_contains "Read-only file system"
+    podman_case_read_only_root
     pm_run run --rm --read-only "$IMAGE" sh -c 'touch /tmp/ok && echo tmp-writable'
     assert_success
     assert_output tmp-writable
@@ -258,14 +184,7 @@ pid ${output##*pid }"
 }
 
 @test "podman run --cap-drop/--cap-add: the capability sets in /proc/self/status" {
-    pm_run run --rm --cap-drop all --cap-add NET_ADMIN "$IMAGE" sh -c 'grep -E "^Cap(Eff|Bnd)" /proc/self/status'
-    assert_success
-    # CAP_NET_ADMIN is bit 12.
-    assert_output "CapEff:	0000000000001000
-CapBnd:	0000000000001000"
-    pm_run run --rm --cap-drop CHOWN "$IMAGE" chown 1000 /tmp
-    assert_failure
-    assert_output_contains "Operation not permitted"
+    podman_case_caps
     pm_run run --rm "$IMAGE" chown 1000 /tmp
     assert_success
     pm_run run -d --name c --cap-drop all --cap-add NET_ADMIN "$IMAGE" sleep 1000
@@ -276,18 +195,9 @@ CapBnd:	0000000000001000"
 
 @test "podman run --security-opt seccomp=profile: a denied syscall fails, also in exec" {
     local profile=$BATS_TEST_TMPDIR/seccomp.json
-    cat >"$profile" <<'EOF'
-{"defaultAction": "SCMP_ACT_ALLOW",
- "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
-EOF
-    pm_run run --rm --security-opt "seccomp=$profile" "$IMAGE" mkdir /tmp/d
-    assert_failure
-    assert_output_contains "Operation not permitted"
+    podman_seccomp_profile "$profile"
+    podman_case_seccomp_run "$profile"
     pm_run run --rm "$IMAGE" mkdir /tmp/d
     assert_success
-    pm_run run -d --name s --security-opt "seccomp=$profile" "$IMAGE" sleep 1000
-    assert_success
-    pm_run exec s mkdir /tmp/d
-    assert_failure
-    assert_output_contains "Operation not permitted"
+    podman_case_seccomp_exec "$profile"
 }

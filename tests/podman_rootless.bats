@@ -21,7 +21,9 @@
 
 load helpers/common
 load helpers/podman
+load helpers/rootless
 load helpers/podman_rootless
+load helpers/podman_cases
 
 setup_file() {
     podman_rootless_setup_file
@@ -38,8 +40,6 @@ setup() {
 teardown() {
     podman_rootless_teardown
 }
-
-GRACEFUL='echo started; trap "echo got TERM; exit 0" TERM; while :; do sleep 0.1; done'
 
 # ---- run, logs, stop, kill, rm ---------------------------------------------------------
 
@@ -79,31 +79,17 @@ GRACEFUL='echo started; trap "echo got TERM; exit 0" TERM; while :; do sleep 0.1
 }
 
 @test "rootless podman run: a missing program is 127, a non-executable one 126, with the runtime's message" {
-    run -127 --separate-stderr pm run --rm "$IMAGE" no-such-program
-    assert_failure 127
-    [[ $stderr == *'executable file not found'* ]] || fail "podman did not show the runtime's error: $stderr"
-    [[ $stderr != *"Removing container"* ]] || fail "clean-up after the failed create failed: $stderr"
-    run -126 --separate-stderr pm run --rm "$IMAGE" /etc/passwd
-    assert_failure 126
-    [[ $stderr == *'ermission denied'* ]] || fail "podman did not show the runtime's error: $stderr"
+    podman_case_run_missing_program
     pm_run ps -aq
     assert_output ""
 }
 
 @test "rootless podman run -d, logs, stop, rm: a graceful stop on SIGTERM, then nothing left" {
-    pm_run run -d --name web "$IMAGE" sh -c "$GRACEFUL"
-    assert_success
-    pm_wait_log web started
+    podman_start_graceful web
     pm_run ps --format '{{.Names}}'
     assert_output web
     assert_equal "$(pm inspect web --format '{{.State.Status}}')" running status
-    local t0=$SECONDS
-    pm_run stop -t 20 web
-    assert_success
-    [ $((SECONDS - t0)) -lt 10 ] || fail "stop took $((SECONDS - t0)) s: SIGTERM was not delivered"
-    pm_run logs web
-    assert_output "started
-got TERM"
+    podman_stop_graceful web
     assert_equal "$(pm inspect web --format '{{.State.Status}} {{.State.ExitCode}}')" "exited 0" state
     pm_run rm web
     assert_success
@@ -113,87 +99,41 @@ got TERM"
 }
 
 @test "rootless podman kill: a signal reaches the process, the default kills" {
-    pm_run run -d --name k "$IMAGE" sh -c 'trap "echo got USR1" USR1; echo started; while :; do sleep 0.1; done'
-    assert_success
-    pm_wait_log k started
-    pm_run kill -s USR1 k
-    assert_success
-    pm_wait_log k "got USR1"
-    pm_run kill k
-    assert_success
-    pm_wait_status k exited
-    assert_equal "$(pm inspect k --format '{{.State.ExitCode}}')" 137 "exit code after kill"
+    podman_case_kill_signal
 }
 
 @test "rootless podman rm -f: a running container is killed and removed" {
-    pm_run run -d --name victim "$IMAGE" sleep 1000
-    assert_success
-    local pid
-    pid=$(pm inspect victim --format '{{.State.Pid}}')
-    [ -d "/proc/$pid" ] || fail "container process $pid not found"
-    pm_run rm -f victim
-    assert_success
-    wait_gone "$pid" 10
-    pm_run ps -aq
-    assert_output ""
+    podman_case_rm_force
     assert_equal "$(runtime_containers)" "" "containers left in $RUNTIME_STATE"
 }
 
 @test "rootless podman restart: a new process, the same container" {
-    pm_run run -d --name r "$IMAGE" sh -c "$GRACEFUL"
-    assert_success
-    pm_wait_log r started
-    local pid1 pid2
-    pid1=$(pm inspect r --format '{{.State.Pid}}')
-    pm_run restart -t 5 r
-    assert_success
-    pm_wait_status r running
-    pid2=$(pm inspect r --format '{{.State.Pid}}')
-    assert_not_equal "$pid2" "$pid1" "pid after restart"
-    [ -d "/proc/$pid2" ] || fail "restarted process $pid2 not found"
-    pm_wait_log r "got TERM"
+    podman_case_restart
 }
 
 @test "rootless podman inspect: the container's runtime is the one under test" {
-    pm_run run -d --name i "$IMAGE" sleep 1000
-    assert_success
-    assert_equal "$(pm inspect i --format '{{.OCIRuntime}}')" "$RUNTIME" OCIRuntime
+    podman_case_inspect_runtime
 }
 
 # ---- exec ------------------------------------------------------------------------------
 
 @test "rootless podman exec: the output and the exit code, as root in the container's namespaces" {
-    pm_run run -d --name e "$IMAGE" sh -c 'echo x >/dev/shm/mine; while :; do sleep 0.1; done'
-    assert_success
+    podman_start_shm_writer e
     pm_run exec e sh -c 'cat /dev/shm/mine; id -u; [ "$(readlink /proc/self/ns/pid)" = "$(readlink /proc/1/ns/pid)" ] && echo same-pid-ns; exit 4'
     assert_failure 4
     assert_output "x
 0
 same-pid-ns"
-    pm_run exec e hostname
-    assert_success
-    assert_equal "$output" "$(pm inspect e --format '{{.Config.Hostname}}')" hostname
+    podman_check_exec_hostname e
 }
 
 @test "rootless podman exec: a missing program is 127, a non-executable one 126" {
-    pm_run run -d --name e "$IMAGE" sleep 1000
-    assert_success
-    run -127 --separate-stderr pm exec e no-such-program
-    assert_failure 127
-    run -126 --separate-stderr pm exec e /etc/passwd
-    assert_failure 126
+    podman_case_exec_missing_program
 }
 
 @test "rootless podman exec -t and run -t: the process has a terminal (through script)" {
-    pm_run run -d --name t "$IMAGE" sleep 1000
-    assert_success
-    run script -qec "$(pm_cmd) exec -t t sh -c 'tty; [ -t 0 ] && echo stdin-is-tty; exit 5'" /dev/null </dev/null
-    assert_failure 5
-    assert_output_contains /dev/pts/
-    assert_output_contains stdin-is-tty
-    run script -qec "$(pm_cmd) run --rm -t $IMAGE sh -c 'tty; exit 2'" /dev/null </dev/null
-    assert_failure 2
-    assert_output_contains /dev/pts/0
+    podman_case_exec_tty
+    podman_case_run_tty 'tty; exit 2'
 }
 
 # ---- pause, top, resources: what rootless podman has without a cgroup --------------------
@@ -208,14 +148,7 @@ same-pid-ns"
 }
 
 @test "rootless podman top: the container's processes" {
-    pm_run run -d --name top "$IMAGE" sh -c 'sleep 1000 & sleep 2000'
-    assert_success
-    sleep 0.5
-    pm_run top top
-    assert_success
-    assert_output_contains "sleep 1000"
-    assert_output_contains "sleep 2000"
-    refute_output_contains "bats"
+    podman_case_top
 }
 
 @test "rootless podman run: /sys/fs/cgroup shows the container's cgroup v1 hierarchies, read-only" {
@@ -243,9 +176,7 @@ same-pid-ns"
 # ---- network ---------------------------------------------------------------------------
 
 @test "rootless podman run --network none: only the loopback interface" {
-    pm_run run --rm --network none "$IMAGE" sh -c 'ls /sys/class/net'
-    assert_success
-    assert_output lo
+    podman_case_network_none
 }
 
 @test "rootless podman run --network slirp4netns -p: the container's address, and a published port reachable from the host" {
@@ -282,37 +213,20 @@ from the container"
 }
 
 @test "rootless podman run --read-only: the root is read-only, its tmpfs are not and keep the image's files" {
-    pm_run run --rm --read-only "$IMAGE" sh -c 'touch /made-here'
-    assert_failure
-    assert_output_contains "Read-only file system"
+    podman_case_read_only_root
     pm_run run --rm --read-only "$IMAGE" sh -c 'touch /tmp/ok && grep -c . /var/tmp/from-image/file'
     assert_success
     assert_output 1
 }
 
 @test "rootless podman run --cap-drop/--cap-add: the capability sets in /proc/self/status" {
-    pm_run run --rm --cap-drop all --cap-add NET_ADMIN "$IMAGE" sh -c 'grep -E "^Cap(Eff|Bnd)" /proc/self/status'
-    assert_success
-    assert_output "CapEff:	0000000000001000
-CapBnd:	0000000000001000"
-    pm_run run --rm --cap-drop CHOWN "$IMAGE" chown 1000 /tmp
-    assert_failure
-    assert_output_contains "Operation not permitted"
+    podman_case_caps
 }
 
 @test "rootless podman run --security-opt seccomp=profile: a denied syscall fails, also in exec" {
     local profile=$PODMAN_DIR/seccomp.json
-    cat >"$profile" <<'EOF'
-{"defaultAction": "SCMP_ACT_ALLOW",
- "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
-EOF
+    podman_seccomp_profile "$profile"
     chmod 644 "$profile"
-    pm_run run --rm --security-opt "seccomp=$profile" "$IMAGE" mkdir /tmp/d
-    assert_failure
-    assert_output_contains "Operation not permitted"
-    pm_run run -d --name s --security-opt "seccomp=$profile" "$IMAGE" sleep 1000
-    assert_success
-    pm_run exec s mkdir /tmp/d
-    assert_failure
-    assert_output_contains "Operation not permitted"
+    podman_case_seccomp_run "$profile"
+    podman_case_seccomp_exec "$profile"
 }

@@ -8,72 +8,20 @@
 # bundle are copied to a directory under /var/tmp that the user owns.
 
 load helpers/common
-
-RL_USER=hull-rootless-test
+load helpers/rootless
 
 setup_file() {
-    id "$RL_USER" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh "$RL_USER"
+    rl_ensure_user
 }
 
 setup() {
-    common_setup
-    RL=$(mktemp -d /var/tmp/hull-rootless.XXXXXX)
-    chmod 755 "$RL"
-    cp "$HULL" "$RL/hull"
-    mkdir "$RL/xdg" "$RL/bundle"
-    cp -a "$BUNDLE/rootfs" "$RL/bundle/rootfs"
-    chown -R "$RL_USER:$RL_USER" "$RL/xdg" "$RL/bundle"
-    chmod 700 "$RL/xdg"
-    rl_hull spec --rootless -b "$RL/bundle"
-    assert_success
-    RL_CONFIG=$RL/bundle/config.json
+    rootless_setup hull-rootless
     IPC_IDS=
 }
 
 teardown() {
     [ -n "$IPC_IDS" ] && "$HULLCHECK" ipc-host-cleanup $IPC_IDS >/dev/null 2>&1
-    local id
-    for id in $(rl_hull_quiet list -q); do rl_hull_quiet delete -f "$id"; done
-    rm -rf "$RL"
-    common_teardown
-}
-
-as_user() {
-    setpriv --reuid "$RL_USER" --regid "$RL_USER" --clear-groups --reset-env \
-        env XDG_RUNTIME_DIR="$RL/xdg" PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
-}
-
-# rl_hull ARGS...: hull as the unprivileged user, from the bundle (sets status/output).
-rl_hull() {
-    run --separate-stderr timeout 30 setpriv --reuid "$RL_USER" --regid "$RL_USER" --clear-groups \
-        --reset-env env XDG_RUNTIME_DIR="$RL/xdg" sh -c 'cd "$0" && exec "$@"' "$RL/bundle" "$RL/hull" "$@"
-    _show_run
-}
-
-rl_hull_quiet() {
-    as_user sh -c 'cd "$0" && exec "$@"' "$RL/bundle" "$RL/hull" "$@" 2>/dev/null
-}
-
-rl_edit() {
-    local tmp
-    tmp=$(mktemp)
-    jq "$@" <"$RL_CONFIG" >"$tmp" && cat "$tmp" >"$RL_CONFIG"
-    rm -f "$tmp"
-}
-
-rl_run() {
-    rl_edit '.process.args = $a' --argjson a "$(json_array "$@")"
-    rl_hull run c1
-}
-
-# rl_hull_detached ARGS...: like rl_hull for commands that leave a container process
-# behind: its stdio goes to files, not to bats' pipes.
-rl_hull_detached() {
-    local err=$RL/err
-    status=0
-    as_user sh -c 'cd "$0" && exec "$@"' "$RL/bundle" "$RL/hull" "$@" </dev/null >/dev/null 2>"$err" || status=$?
-    stderr=$(cat "$err")
-    output=$stderr
+    rootless_teardown
 }
 
 @test "rootless: spec --rootless maps the caller's uid and gid to root in a user namespace" {
@@ -85,7 +33,7 @@ rl_hull_detached() {
 }
 
 @test "rootless: a container runs as root of its own user namespace, isolated" {
-    rl_run sh -c 'id -u; echo $$; cat /proc/self/uid_map | tr -s " "; for n in user pid ipc net; do readlink /proc/self/ns/$n; done'
+    rl_in_container sh -c 'id -u; echo $$; cat /proc/self/uid_map | tr -s " "; for n in user pid ipc net; do readlink /proc/self/ns/$n; done'
     assert_success
     local lines
     mapfile -t lines <<<"$output"
@@ -121,7 +69,7 @@ rl_hull_detached() {
     ids=$("$HULLCHECK" ipc-host-setup 0x48554c50)
     IPC_IDS=$ids
     shm=${ids#shm=}; shm=${shm%% *}
-    rl_run sh -c "hullcheck shm-attach $shm; hullcheck shm-get 0x48554c50; hullcheck sem-get 0x48554c51;
+    rl_in_container sh -c "hullcheck shm-attach $shm; hullcheck shm-get 0x48554c50; hullcheck sem-get 0x48554c51;
                   hullcheck msg-get 0x48554c52; echo x >/dev/shm/f && cat /dev/shm/f; hullcheck shm-open /rl"
     assert_output "EINVAL
 ENOENT
@@ -133,7 +81,7 @@ ok"
 
 @test "rootless: no host fd reaches the container, masked paths are masked" {
     exec 7</etc/hostname
-    rl_run sh -c 'hullcheck fds; cat /proc/keys | wc -c'
+    rl_in_container sh -c 'hullcheck fds; cat /proc/keys | wc -c'
     exec 7<&-
     assert_success
     assert_output "0 1 2
@@ -162,15 +110,14 @@ ok"
     local uid gid
     uid=$(id -u "$RL_USER")
     gid=$(id -g "$RL_USER")
-    grep -q "^$RL_USER:" /etc/subuid || echo "$RL_USER:300000:65536" >>/etc/subuid
-    grep -q "^$RL_USER:" /etc/subgid || echo "$RL_USER:300000:65536" >>/etc/subgid
+    rl_ensure_subids
     local sub
     sub=$(grep "^$RL_USER:" /etc/subuid | cut -d: -f2)
-    rl_edit --argjson u "$uid" --argjson g "$gid" --argjson s "$sub" \
-        '.linux.uidMappings = [{containerID: 0, hostID: $u, size: 1}, {containerID: 1, hostID: $s, size: 1000}]
-       | .linux.gidMappings = [{containerID: 0, hostID: $g, size: 1}, {containerID: 1, hostID: $s, size: 1000}]
-       | .process.user = {uid: 100, gid: 100}'
-    rl_run sh -c 'id -u; id -g; cat /proc/self/uid_map | tr -s " " | sort'
+    rl_edit '.linux.uidMappings = [{containerID: 0, hostID: $u, size: 1}, {containerID: 1, hostID: $s, size: 1000}]
+           | .linux.gidMappings = [{containerID: 0, hostID: $g, size: 1}, {containerID: 1, hostID: $s, size: 1000}]
+           | .process.user = {uid: 100, gid: 100}' \
+        --argjson u "$uid" --argjson g "$gid" --argjson s "$sub"
+    rl_in_container sh -c 'id -u; id -g; cat /proc/self/uid_map | tr -s " " | sort'
     assert_success
     assert_output "100
 100

@@ -4,8 +4,29 @@
 # docs/architecture.md, "Security", lists each protection and the test that checks it.
 
 load helpers/common
+load helpers/security_cases
+
+# ROOTFS, HOST and DEV_IDS of helpers/security_cases; HOST is empty and only the test's.
+setup() {
+    common_setup
+    ROOTFS=$BUNDLE/rootfs
+    HOST=$BATS_TEST_TMPDIR/hostdir
+    mkdir "$HOST"
+    DEV_IDS="uid=0 gid=0"
+}
 
 # ---- helpers ---------------------------------------------------------------------------
+
+# The verbs of helpers/security_cases: hull as root, on $BUNDLE.
+sec_edit() { jq_edit "$@"; }
+sec_run() { run_container "$1"; }
+sec_create() { run_hull_detached create --bundle "$BUNDLE" "$@"; }
+sec_start() { run_hull start "$1"; }
+sec_host_file() { echo "$2" >"$1"; }
+sec_host_dir() { mkdir -p "$@"; }
+sec_run_tty() {
+    run script -qec "timeout -k 5 $HULL_TEST_TIMEOUT $HULL --root $ROOT run --bundle $BUNDLE $1" /dev/null </dev/null
+}
 
 # new_bundle NAME: another bundle in the test's directory; prints its path.
 new_bundle() {
@@ -46,12 +67,6 @@ all_caps() {
 give_all_caps() {
     jq_edit '.process.capabilities = {bounding: $c, effective: $c, permitted: $c}' \
         --argjson c "$(all_caps)"
-}
-
-# host_file_state FILE: type, mode, owner, size and checksum, to show a host file untouched.
-host_file_state() {
-    stat -c '%F %a %u:%g %s' "$1"
-    sha256sum <"$1"
 }
 
 # share_dir BUNDLE: bind $BATS_TEST_TMPDIR/shared (made here) at /shared in BUNDLE's container,
@@ -196,27 +211,12 @@ give_all_caps_but_ptrace() {
 }
 
 @test "CVE-2024-21626: process.cwd /proc/self/fd/3 with a host directory as fd 3 is refused, nothing runs there" {
-    local hostdir=$BATS_TEST_TMPDIR/hostdir
-    mkdir "$hostdir"
-    jq_edit '.process.cwd = "/proc/self/fd/3"'
-    set_args touch escaped
-    run_hull_detached create --preserve-fds 1 --bundle "$BUNDLE" c1 3<"$hostdir"
-    if [ "$status" -eq 0 ]; then
-        run_hull start c1
-    fi
-    assert_failure
-    assert_output_contains "process.cwd"
-    [ -z "$(ls -A "$hostdir")" ] || fail "the program ran in the host directory: $(ls -A "$hostdir")"
+    security_case_cwd_fd3
 }
 
 @test "CVE-2024-21626: a process.cwd that is a symlink out of the rootfs stays inside it" {
-    ln -s ../../../../../.. "$BUNDLE/rootfs/up"
-    ln -s / "$BUNDLE/rootfs/slash"
-    jq_edit '.process.cwd = "/up"'
-    in_container sh -c 'hullcheck cwd; [ -x bin/hullcheck ] && echo inside'
-    assert_success
-    assert_output "/
-inside"
+    security_case_cwd_up
+    ln -s / "$ROOTFS/slash"
     jq_edit '.process.cwd = "/slash/etc"'
     in_container hullcheck cwd
     assert_success
@@ -224,38 +224,16 @@ inside"
 }
 
 @test "CVE-2024-21626: a process.cwd that is a symlink to a host path is resolved in the rootfs" {
-    local hostdir=$BATS_TEST_TMPDIR/hostdir
-    mkdir "$hostdir"
-    ln -s "$hostdir" "$BUNDLE/rootfs/hostlink"
-    jq_edit '.process.cwd = "/hostlink"'
-    set_args sh -c 'touch escaped; hullcheck cwd'
-    run_container c1
-    # The host path does not exist in the rootfs: a clear error, or a directory made inside.
-    if [ "$status" -ne 0 ]; then
-        assert_output_contains "process.cwd"
-    else
-        assert_output "$hostdir"
-        [ -e "$BUNDLE/rootfs$hostdir/escaped" ] || fail "the program did not run inside the rootfs"
-    fi
-    [ -z "$(ls -A "$hostdir")" ] || fail "the program ran in the host directory"
+    security_case_cwd_hostlink
 }
 
 # ---- CVE-2021-30465: mount destinations that are symlinks out of the rootfs --------------
 
 @test "CVE-2021-30465: mount destinations through symlinks to /, ../../.. and a host path land inside the rootfs" {
-    local rootfs=$BUNDLE/rootfs name=hull-sec-$$-$RANDOM
-    local hostdir=$BATS_TEST_TMPDIR/hostdir above
-    above=$(cd "$BUNDLE/rootfs/../../.." && pwd)
-    mkdir "$hostdir"
-    echo bound >"$BATS_TEST_TMPDIR/source-file"
-    mkdir "$BATS_TEST_TMPDIR/source-dir"
-    echo bound >"$BATS_TEST_TMPDIR/source-dir/marker"
-    ln -s / "$rootfs/to-root"
-    ln -s ../../.. "$rootfs/to-up"
-    ln -s "$hostdir" "$rootfs/to-host"
-    mkdir -p "$rootfs$hostdir" "$rootfs/nest"
-    ln -s ../../../.. "$rootfs/nest/up"
-    ln -s /etc "$rootfs/etc-link"
+    local name=hull-sec-$$-$RANDOM above
+    above=$(cd "$ROOTFS/../../.." && pwd)
+    security_links_out
+    ln -s /etc "$ROOTFS/etc-link"
     add_mount "/to-root/$name-tmpfs" tmpfs tmpfs
     add_mount "/to-up/$name-bind" bind "$BATS_TEST_TMPDIR/source-dir" rbind
     add_mount "/to-host/$name-file" bind "$BATS_TEST_TMPDIR/source-file" bind
@@ -264,125 +242,41 @@ inside"
     add_mount /etc-link tmpfs tmpfs
     local mounts_before
     mounts_before=$(mount_count)
-    in_container sh -c 'awk '"'"'{ print $5, $9 }'"'"' /proc/self/mountinfo; cat /*-bind/marker'
-    assert_success
-    local want
-    for want in "/$name-tmpfs tmpfs" "/$name-bind " "$hostdir/$name-file " "/$name-proc proc" \
-        "/$name-nested tmpfs" "/etc tmpfs"; do
-        assert_output_contains "$want"
-    done
-    assert_output_contains bound
+    security_check_mounts_inside "/$name-tmpfs tmpfs" "/$name-bind " "$HOST/$name-file " "/$name-proc proc" \
+        "/$name-nested tmpfs" "/etc tmpfs"
     # Nothing on the host: no new mount, nothing made where the links point.
     assert_equal "$(mount_count)" "$mounts_before" "host mount count"
-    local p
-    for p in "/$name-tmpfs" "/$name-proc" "/$name-nested" "$above/$name-bind" "$hostdir/$name-file"; do
-        [ ! -e "$p" ] || fail "$p was made on the host"
-    done
-    [ -z "$(ls -A "$hostdir")" ] || fail "the host directory changed: $(ls -A "$hostdir")"
+    security_check_nothing_on_host "/$name-tmpfs" "/$name-proc" "/$name-nested" "$above/$name-bind" "$HOST/$name-file"
 }
 
 @test "CVE-2021-30465: a mount destination through a symlink to a host path missing in the rootfs is a clear error" {
-    local hostdir=$BATS_TEST_TMPDIR/hostdir
-    mkdir "$hostdir"
-    ln -s "$hostdir" "$BUNDLE/rootfs/to-host"
-    add_mount /to-host/sub/dir tmpfs tmpfs
-    run_hull_detached create --bundle "$BUNDLE" c1
-    assert_failure
-    assert_output_contains "mounts["
-    assert_output_contains "No such file or directory"
-    [ -z "$(ls -A "$hostdir")" ] || fail "directories were made on the host: $(ls -A "$hostdir")"
+    security_case_mount_missing_host_path
 }
 
 # ---- CVE-2025-31133: maskedPaths and the /dev/null used to mask ------------------------
 
-# bind_fake_dev: /dev is a bind mount of a host directory (so hull makes no device nodes)
-# instead of hull's tmpfs; prints the directory.
-bind_fake_dev() {
-    local dev=$BATS_TEST_TMPDIR/fakedev
-    mkdir -p "$dev"
-    jq_edit '.mounts = [.mounts[] | select(.destination != "/dev")]
-           | .mounts = [.mounts[0], {destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
-                       + .mounts[1:]' --arg d "$dev"
-    echo "$dev"
-}
-
 @test "CVE-2025-31133: a /dev/null that is a symlink to a host file cannot redirect maskedPaths" {
-    local dev target before
-    dev=$(bind_fake_dev)
-    target=$BATS_TEST_TMPDIR/target
-    echo original >"$target"
-    before=$(host_file_state "$target")
-    ln -s "$target" "$dev/null"
-    in_container sh -c 'for p in /proc/keys /proc/timer_list; do hullcheck dev $p; cat $p; done
-                        echo attack >/proc/keys; ls -A /sys/firmware | wc -l'
-    assert_output "type=c major=1 minor=3 mode=0666 uid=0 gid=0
-type=c major=1 minor=3 mode=0666 uid=0 gid=0
-0"
-    assert_equal "$(host_file_state "$target")" "$before" "the symlink's target"
+    security_case_masked_dev_null_symlink
 }
 
 @test "CVE-2025-31133: a /dev/null that is a regular file cannot become what masked paths show" {
-    local dev
-    dev=$(bind_fake_dev)
-    echo leaked >"$dev/null"
-    in_container sh -c 'hullcheck dev /proc/keys; cat /proc/keys /proc/timer_list'
-    assert_output "type=c major=1 minor=3 mode=0666 uid=0 gid=0"
-    assert_equal "$(cat "$dev/null")" leaked "the image's /dev/null"
+    security_case_masked_dev_null_file
 }
 
 # ---- CVE-2025-52565 and /dev symlinks in the image --------------------------------------
 
-# use_image_dev: no tmpfs on /dev: hull makes its devices in the image's /dev.
-use_image_dev() {
-    jq_edit '.mounts = [.mounts[] | select(.destination != "/dev")]'
-}
-
 @test "CVE-2025-52565: /dev entries that are symlinks to host files in the image are replaced, the host files untouched" {
-    use_image_dev
-    local t=$BATS_TEST_TMPDIR f
-    for f in null zero console mydev; do
-        echo "host $f" >"$t/host-$f"
-    done
-    local before
-    before=$(for f in null zero console mydev; do host_file_state "$t/host-$f"; done)
-    ln -s "$t/host-null" "$BUNDLE/rootfs/dev/null"
-    ln -s "../../../../../../../../..$t/host-zero" "$BUNDLE/rootfs/dev/zero"
-    ln -s "$t/host-console" "$BUNDLE/rootfs/dev/console"
-    ln -s "$t/host-mydev" "$BUNDLE/rootfs/dev/mydev"
-    jq_edit '.linux.devices = [{path: "/dev/mydev", type: "c", major: 1, minor: 7, fileMode: 416, uid: 5, gid: 6}]'
-    in_container sh -c 'hullcheck dev /dev/null; hullcheck dev /dev/zero; hullcheck dev /dev/mydev
-                        echo x >/dev/null; echo x >/dev/console'
-    assert_output_contains "type=c major=1 minor=3 mode=0666 uid=0 gid=0
-type=c major=1 minor=5 mode=0666 uid=0 gid=0
-type=c major=1 minor=7 mode=0640 uid=5 gid=6"
-    assert_equal "$(for f in null zero console mydev; do host_file_state "$t/host-$f"; done)" "$before" \
-        "the host files"
+    security_case_dev_symlinks mydev \
+        '{"path": "/dev/mydev", "type": "c", "major": 1, "minor": 7, "fileMode": 416, "uid": 5, "gid": 6}' \
+        "type=c major=1 minor=7 mode=0640 uid=5 gid=6"
 }
 
 @test "CVE-2025-52565: a device under a /dev directory that is a symlink to a host directory is refused, nothing made there" {
-    use_image_dev
-    local hostdir=$BATS_TEST_TMPDIR/hostdir
-    mkdir "$hostdir"
-    ln -s "$hostdir" "$BUNDLE/rootfs/dev/sub"
-    jq_edit '.linux.devices = [{path: "/dev/sub/node", type: "c", major: 1, minor: 3}]'
-    run_hull_detached create --bundle "$BUNDLE" c1
-    assert_failure
-    assert_output_contains "linux.devices[0]"
-    [ -z "$(ls -A "$hostdir")" ] || fail "a node was made on the host: $(ls -A "$hostdir")"
+    security_case_dev_under_symlink node
 }
 
 @test "CVE-2025-52565: a /dev/console that is a symlink to a host file in the image becomes the pty, the host file untouched" {
-    use_image_dev
-    local target=$BATS_TEST_TMPDIR/host-console before
-    echo original >"$target"
-    before=$(host_file_state "$target")
-    ln -s "$target" "$BUNDLE/rootfs/dev/console"
-    jq_edit '.process.terminal = true'
-    set_args sh -c 'echo probe >/dev/console; hullcheck dev /dev/console'
-    run script -qec "timeout -k 5 $HULL_TEST_TIMEOUT $HULL --root $ROOT run --bundle $BUNDLE t1" /dev/null </dev/null
-    assert_success
-    assert_output_contains "type=c major=136 minor=0"
-    assert_equal "$(host_file_state "$target")" "$before" "the symlink's target"
+    security_case_dev_console_symlink
 }
 
 # ---- CVE-2025-52881: writes to /proc go through a procfs hull verified -------------------
@@ -417,16 +311,7 @@ type=c major=1 minor=7 mode=0640 uid=5 gid=6"
 # ---- CVE-2022-29162: inheritable capabilities --------------------------------------------
 
 @test "CVE-2022-29162: the inheritable set is exactly process.capabilities.inheritable (empty by default)" {
-    set_args sh -c 'hullcheck caps Inh; hullcheck caps Amb'
-    run_container c1
-    assert_success
-    assert_output "0000000000000000
-0000000000000000"
-    jq_edit '.process.capabilities.inheritable = ["CAP_KILL"]'
-    run_container c2
-    assert_success
-    assert_output "0000000000000020
-0000000000000000"
+    security_case_inheritable_caps
 }
 
 # ---- sysctls only in the namespace they belong to ----------------------------------------
@@ -442,17 +327,7 @@ type=c major=1 minor=7 mode=0640 uid=5 gid=6"
     assert_output_contains 'linux.sysctl["net.ipv4.ip_forward"]: needs a new network namespace'
 
     add_namespace network
-    remove_namespace ipc
-    jq_edit '.linux.sysctl = {"kernel.shmmax": "4096"}'
-    run_hull_detached create --bundle "$BUNDLE" c2
-    assert_failure
-    assert_output_contains 'linux.sysctl["kernel.shmmax"]: needs a new ipc namespace'
-
-    add_namespace ipc
-    jq_edit '.linux.sysctl = {"kernel.panic": "1"}'
-    run_hull_detached create --bundle "$BUNDLE" c3
-    assert_failure
-    assert_output_contains 'linux.sysctl["kernel.panic"]: not a namespaced sysctl'
+    security_case_sysctl_kernel c2 c3
 
     assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_forward" "the host's ip_forward"
     assert_equal "$(cat /proc/sys/kernel/shmmax)" "$host_shmmax" "the host's shmmax"
@@ -476,15 +351,5 @@ type=p major=0 minor=0 mode=0644 uid=7 gid=0
 
 @test "devices: in a user namespace linux.devices are bound from the host, and only if the host's node is that device" {
     enable_userns
-    jq_edit '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11}]'
-    in_container sh -c 'hullcheck dev /dev/kmsg; grep -c " /dev/kmsg " /proc/self/mountinfo'
-    assert_success
-    assert_output_contains "type=c major=1 minor=11"
-    assert_output_contains "
-1"
-    jq_edit '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 3}]'
-    run_hull_detached create --bundle "$BUNDLE" c2
-    assert_failure
-    assert_output_contains "linux.devices[0]"
-    assert_output_contains "is not the device 1:3"
+    security_case_devices_bound
 }

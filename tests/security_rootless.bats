@@ -26,109 +26,47 @@
 #   - The IPC regression and the masked /proc/keys: tests/rootless.bats.
 
 load helpers/common
-
-RL_USER=hull-rootless-test
+load helpers/rootless
+load helpers/security_cases
 
 setup_file() {
-    id "$RL_USER" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh "$RL_USER"
+    rl_ensure_user
 }
 
+# ROOTFS, HOST and DEV_IDS of helpers/security_cases: the attacks' targets on the host are
+# the user's own directory; the owner of the host's device nodes (root) is unmapped in the
+# user namespace.
 setup() {
-    common_setup
-    RL=$(mktemp -d /var/tmp/hull-security-rootless.XXXXXX)
-    chmod 755 "$RL"
-    cp "$HULL" "$RL/hull"
-    mkdir "$RL/xdg" "$RL/bundle" "$RL/host"
-    cp -a "$BUNDLE/rootfs" "$RL/bundle/rootfs"
-    chown -R "$RL_USER:$RL_USER" "$RL/xdg" "$RL/bundle" "$RL/host"
-    chmod 700 "$RL/xdg"
-    rl_hull spec --rootless -b "$RL/bundle"
-    assert_success
-    RL_CONFIG=$RL/bundle/config.json
-    RL_ROOTFS=$RL/bundle/rootfs
-    # The attacks' targets on the host: the user's own directory.
+    rootless_setup hull-security-rootless host
+    ROOTFS=$RL_ROOTFS
     HOST=$RL/host
+    DEV_IDS="uid=65534 gid=65534"
 }
 
 teardown() {
-    local id
-    for id in $(rl_hull_quiet list -q); do rl_hull_quiet delete -f "$id"; done
-    rm -rf "$RL"
-    common_teardown
+    rootless_teardown
 }
 
-# ---- running hull as the user ------------------------------------------------------------
-
-as_user() {
-    setpriv --reuid "$RL_USER" --regid "$RL_USER" --clear-groups --reset-env \
-        env XDG_RUNTIME_DIR="$RL/xdg" PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+# The verbs of helpers/security_cases: hull as the user, from $RL/bundle.
+sec_edit() { rl_edit "$@"; }
+sec_run() { rl_hull run "$1"; }
+sec_create() { rl_hull_detached create "$@"; }
+sec_start() { rl_hull start "$1"; }
+sec_run_tty() {
+    run script -qec "setpriv --reuid $RL_USER --regid $RL_USER --clear-groups --reset-env \
+        env XDG_RUNTIME_DIR=$RL/xdg sh -c 'cd $RL/bundle && exec timeout 30 $RL/hull run $1'" /dev/null </dev/null
 }
 
-# rl_hull ARGS...: hull as the user, from the bundle (sets status, output and stderr).
-rl_hull() {
-    run --separate-stderr timeout 30 setpriv --reuid "$RL_USER" --regid "$RL_USER" --clear-groups \
-        --reset-env env XDG_RUNTIME_DIR="$RL/xdg" sh -c 'cd "$0" && exec "$@"' "$RL/bundle" "$RL/hull" "$@"
-}
-
-rl_hull_quiet() {
-    as_user sh -c 'cd "$0" && exec "$@"' "$RL/bundle" "$RL/hull" "$@" 2>/dev/null
-}
-
-# rl_hull_detached ARGS...: for commands that leave a container process behind; its
-# stdio goes to files. $output is stdout then stderr.
-rl_hull_detached() {
-    status=0
-    as_user sh -c 'cd "$0" && exec "$@"' "$RL/bundle" "$RL/hull" "$@" </dev/null >"$RL/out" 2>"$RL/err" ||
-        status=$?
-    stderr=$(cat "$RL/err")
-    output=$(cat "$RL/out" "$RL/err")
-}
-
-# rl_edit FILTER [jq options...]: edit the bundle's config.json.
-rl_edit() {
-    local filter=$1 file=$RL_CONFIG tmp
-    shift
-    tmp=$(mktemp)
-    jq "$filter" "$@" <"$file" >"$tmp" || { rm -f "$tmp"; fail "rl_edit: failed: $filter"; }
-    cat "$tmp" >"$file"
-    rm -f "$tmp"
-}
-
-rl_args() {
-    rl_edit '.process.args = $a' --argjson a "$(json_array "$@")"
-}
-
-# rl_in_container CMD...: run a container named c1 in the foreground.
-rl_in_container() {
-    rl_args "$@"
-    rl_hull run c1
-}
-
-rl_add_mount() {
-    local dest=$1 type=$2 source=$3
-    shift 3
-    rl_edit '.mounts += [{destination: $d, type: $t, source: $s, options: $o}]' \
-        --arg d "$dest" --arg t "$type" --arg s "$source" --argjson o "$(json_array "$@")"
-}
-
-# user_file PATH TEXT: a file of the user's on the host.
-user_file() {
+# sec_host_file PATH TEXT: a file of the user's on the host.
+sec_host_file() {
     echo "$2" >"$1"
     chown "$RL_USER:$RL_USER" "$1"
 }
 
-user_dir() {
+sec_host_dir() {
     mkdir -p "$@"
     chown "$RL_USER:$RL_USER" "$@"
 }
-
-host_file_state() {
-    stat -c '%F %a %u:%g %s' "$1"
-    sha256sum <"$1"
-}
-
-# The owner of the host's device nodes (root) seen from the user namespace: unmapped.
-NOBODY="uid=65534 gid=65534"
 
 # ---- CVE-2019-5736: the waiting container process is out of reach -----------------------
 
@@ -142,12 +80,12 @@ NOBODY="uid=65534 gid=65534"
     # (an escaped container process of theirs, or any program they run): only its
     # non-dumpability stops them. So they cannot enter its namespaces either (hull exec
     # as the user does not reach a container before start).
-    run as_user "$RL_ROOTFS/bin/hullcheck" proc-access "$pid"
+    run as_user "$ROOTFS/bin/hullcheck" proc-access "$pid"
     assert_success
     assert_output "exe=EACCES exe-write=EACCES root=EACCES cwd=EACCES fd0=EACCES environ=EACCES mem=EACCES"
     local ns
     for ns in user pid mnt; do
-        run as_user "$RL_ROOTFS/bin/hullcheck" open "/proc/$pid/ns/$ns" r
+        run as_user "$ROOTFS/bin/hullcheck" open "/proc/$pid/ns/$ns" r
         assert_output EACCES
     done
 }
@@ -167,35 +105,12 @@ NOBODY="uid=65534 gid=65534"
 }
 
 @test "rootless CVE-2024-21626: process.cwd /proc/self/fd/3 with a host directory as fd 3 is refused, nothing runs there" {
-    rl_edit '.process.cwd = "/proc/self/fd/3"'
-    rl_args touch escaped
-    rl_hull_detached create --preserve-fds 1 c1 3<"$HOST"
-    if [ "$status" -eq 0 ]; then
-        rl_hull start c1
-    fi
-    assert_failure
-    assert_output_contains "process.cwd"
-    [ -z "$(ls -A "$HOST")" ] || fail "the program ran in the host directory: $(ls -A "$HOST")"
+    security_case_cwd_fd3
 }
 
 @test "rootless CVE-2024-21626: a process.cwd that is a symlink out of the rootfs, or to a host path, stays inside it" {
-    ln -s ../../../../../.. "$RL_ROOTFS/up"
-    ln -s "$HOST" "$RL_ROOTFS/hostlink"
-    rl_edit '.process.cwd = "/up"'
-    rl_in_container sh -c 'hullcheck cwd; [ -x bin/hullcheck ] && echo inside'
-    assert_success
-    assert_output "/
-inside"
-    rl_edit '.process.cwd = "/hostlink"'
-    rl_in_container sh -c 'touch escaped; hullcheck cwd'
-    # The host path does not exist in the rootfs: a clear error, or a directory made inside.
-    if [ "$status" -ne 0 ]; then
-        assert_output_contains "process.cwd"
-    else
-        assert_output "$HOST"
-        [ -e "$RL_ROOTFS$HOST/escaped" ] || fail "the program did not run inside the rootfs"
-    fi
-    [ -z "$(ls -A "$HOST")" ] || fail "the program ran in the host directory"
+    security_case_cwd_up
+    security_case_cwd_hostlink
 }
 
 # ---- CVE-2021-30465: mount destinations that are symlinks out of the rootfs --------------
@@ -203,149 +118,50 @@ inside"
 @test "rootless CVE-2021-30465: mount destinations through symlinks to ../../.., / and a host path land inside the rootfs" {
     local name=hull-sec-$$-$RANDOM above
     # Three levels above the rootfs is /var/tmp, where the user may write.
-    above=$(cd "$RL_ROOTFS/../../.." && pwd)
-    user_dir "$RL/source-dir"
-    user_file "$RL/source-dir/marker" bound
-    user_file "$RL/source-file" bound
-    ln -s ../../.. "$RL_ROOTFS/to-up"
-    ln -s / "$RL_ROOTFS/to-root"
-    ln -s "$HOST" "$RL_ROOTFS/to-host"
-    mkdir -p "$RL_ROOTFS$HOST" "$RL_ROOTFS/nest"
-    ln -s ../../../.. "$RL_ROOTFS/nest/up"
-    chown -R -h "$RL_USER:$RL_USER" "$RL_ROOTFS"
+    above=$(cd "$ROOTFS/../../.." && pwd)
+    security_links_out
+    chown -R -h "$RL_USER:$RL_USER" "$ROOTFS"
     rl_add_mount "/to-up/$name-tmpfs" tmpfs tmpfs
     rl_add_mount "/to-up/$name-bind" bind "$RL/source-dir" rbind
     rl_add_mount "/to-host/$name-file" bind "$RL/source-file" bind
     rl_add_mount "/to-host/$name-proc" proc proc
     rl_add_mount "/nest/up/nest/up/$name-nested" tmpfs tmpfs
     rl_add_mount "/to-root/$name-root" tmpfs tmpfs
-    rl_in_container sh -c 'awk '"'"'{ print $5, $9 }'"'"' /proc/self/mountinfo; cat /*-bind/marker'
-    assert_success
-    local want
-    for want in "/$name-tmpfs tmpfs" "/$name-bind " "$HOST/$name-file " "$HOST/$name-proc proc" \
-        "/$name-nested tmpfs" "/$name-root tmpfs"; do
-        assert_output_contains "$want"
-    done
-    assert_output_contains bound
-    local p
-    for p in "$above/$name-tmpfs" "$above/$name-bind" "$above/$name-nested" "/$name-root"; do
-        [ ! -e "$p" ] || fail "$p was made on the host"
-    done
-    [ -z "$(ls -A "$HOST")" ] || fail "the host directory changed: $(ls -A "$HOST")"
+    security_check_mounts_inside "/$name-tmpfs tmpfs" "/$name-bind " "$HOST/$name-file " "$HOST/$name-proc proc" \
+        "/$name-nested tmpfs" "/$name-root tmpfs"
+    security_check_nothing_on_host "$above/$name-tmpfs" "$above/$name-bind" "$above/$name-nested" "/$name-root"
 }
 
 @test "rootless CVE-2021-30465: a mount destination through a symlink to a host path missing in the rootfs is a clear error" {
-    ln -s "$HOST" "$RL_ROOTFS/to-host"
-    rl_add_mount /to-host/sub/dir tmpfs tmpfs
-    rl_hull_detached create c1
-    assert_failure
-    assert_output_contains "mounts["
-    assert_output_contains "No such file or directory"
-    [ -z "$(ls -A "$HOST")" ] || fail "directories were made on the host: $(ls -A "$HOST")"
+    security_case_mount_missing_host_path
 }
 
 # ---- CVE-2025-31133: maskedPaths and the /dev/null used to mask ------------------------
 
-# rl_bind_fake_dev: /dev is a bind mount of a directory of the user's instead of hull's
-# tmpfs (so no device is bound in); prints the directory.
-rl_bind_fake_dev() {
-    local dev=$RL/fakedev
-    user_dir "$dev"
-    rl_edit '.mounts = [.mounts[] | select(.destination != "/dev")]
-           | .mounts = [.mounts[0], {destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
-                       + .mounts[1:]' --arg d "$dev"
-    echo "$dev"
-}
-
 @test "rootless CVE-2025-31133: a /dev/null that is a symlink to a host file cannot redirect maskedPaths" {
-    local dev target before
-    dev=$(rl_bind_fake_dev)
-    target=$HOST/target
-    user_file "$target" original
-    before=$(host_file_state "$target")
-    ln -s "$target" "$dev/null"
-    rl_in_container sh -c 'for p in /proc/keys /proc/timer_list; do hullcheck dev $p; cat $p; done
-                           echo attack >/proc/keys; ls -A /sys/firmware | wc -l'
-    assert_output "type=c major=1 minor=3 mode=0666 $NOBODY
-type=c major=1 minor=3 mode=0666 $NOBODY
-0"
-    assert_equal "$(host_file_state "$target")" "$before" "the symlink's target"
+    security_case_masked_dev_null_symlink
 }
 
 @test "rootless CVE-2025-31133: a /dev/null that is a regular file cannot become what masked paths show" {
-    local dev
-    dev=$(rl_bind_fake_dev)
-    user_file "$dev/null" leaked
-    rl_in_container sh -c 'hullcheck dev /proc/keys; cat /proc/keys /proc/timer_list'
-    assert_output "type=c major=1 minor=3 mode=0666 $NOBODY"
-    assert_equal "$(cat "$dev/null")" leaked "the image's /dev/null"
+    security_case_masked_dev_null_file
 }
 
 # ---- CVE-2025-52565: /dev entries that are symlinks in the image --------------------------
 
-# rl_use_image_dev: no tmpfs on /dev: hull binds its devices in the image's /dev.
-rl_use_image_dev() {
-    rl_edit '.mounts = [.mounts[] | select(.destination != "/dev")]'
-}
-
 @test "rootless CVE-2025-52565: /dev entries that are symlinks to host files in the image are replaced, the host files untouched" {
-    rl_use_image_dev
-    local f before
-    for f in null zero console kmsg; do
-        user_file "$HOST/host-$f" "host $f"
-    done
-    before=$(for f in null zero console kmsg; do host_file_state "$HOST/host-$f"; done)
-    ln -s "$HOST/host-null" "$RL_ROOTFS/dev/null"
-    ln -s "../../../../../../../../..$HOST/host-zero" "$RL_ROOTFS/dev/zero"
-    ln -s "$HOST/host-console" "$RL_ROOTFS/dev/console"
-    ln -s "$HOST/host-kmsg" "$RL_ROOTFS/dev/kmsg"
-    rl_edit '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11}]'
-    rl_in_container sh -c 'hullcheck dev /dev/null; hullcheck dev /dev/zero; hullcheck dev /dev/kmsg
-                           echo x >/dev/null; echo x >/dev/console'
-    assert_output_contains "type=c major=1 minor=3 mode=0666 $NOBODY
-type=c major=1 minor=5 mode=0666 $NOBODY
-type=c major=1 minor=11"
-    assert_equal "$(for f in null zero console kmsg; do host_file_state "$HOST/host-$f"; done)" "$before" \
-        "the host files"
+    security_case_dev_symlinks kmsg '{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11}' "type=c major=1 minor=11"
 }
 
 @test "rootless CVE-2025-52565: a device under a /dev directory that is a symlink to a host directory is refused, nothing made there" {
-    rl_use_image_dev
-    ln -s "$HOST" "$RL_ROOTFS/dev/sub"
-    rl_edit '.linux.devices = [{path: "/dev/sub/null", type: "c", major: 1, minor: 3}]'
-    rl_hull_detached create c1
-    assert_failure
-    assert_output_contains "linux.devices[0]"
-    [ -z "$(ls -A "$HOST")" ] || fail "a node was made on the host: $(ls -A "$HOST")"
+    security_case_dev_under_symlink null
 }
 
 @test "rootless CVE-2025-52565: a /dev/console that is a symlink to a host file in the image becomes the pty, the host file untouched" {
-    rl_use_image_dev
-    local target=$HOST/host-console before
-    user_file "$target" original
-    before=$(host_file_state "$target")
-    ln -s "$target" "$RL_ROOTFS/dev/console"
-    rl_edit '.process.terminal = true'
-    rl_args sh -c 'echo probe >/dev/console; hullcheck dev /dev/console'
-    run script -qec "setpriv --reuid $RL_USER --regid $RL_USER --clear-groups --reset-env \
-        env XDG_RUNTIME_DIR=$RL/xdg sh -c 'cd $RL/bundle && exec timeout 30 $RL/hull run t1'" /dev/null </dev/null
-    assert_success
-    assert_output_contains "type=c major=136 minor=0"
-    assert_equal "$(host_file_state "$target")" "$before" "the symlink's target"
+    security_case_dev_console_symlink
 }
 
 @test "rootless devices: linux.devices are bound from the host, and only if the host's node is that device" {
-    rl_edit '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 11}]'
-    rl_in_container sh -c 'hullcheck dev /dev/kmsg; grep -c " /dev/kmsg " /proc/self/mountinfo'
-    assert_success
-    assert_output_contains "type=c major=1 minor=11"
-    assert_output_contains "
-1"
-    rl_edit '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 3}]'
-    rl_hull_detached create c2
-    assert_failure
-    assert_output_contains "linux.devices[0]"
-    assert_output_contains "is not the device 1:3"
+    security_case_devices_bound
 }
 
 # ---- CVE-2025-52881: writes to /proc go through a procfs hull verified -------------------
@@ -379,28 +195,12 @@ type=c major=1 minor=11"
 # ---- CVE-2022-29162: inheritable capabilities --------------------------------------------
 
 @test "rootless CVE-2022-29162: the inheritable set is exactly process.capabilities.inheritable (empty by default)" {
-    rl_in_container sh -c 'hullcheck caps Inh; hullcheck caps Amb'
-    assert_success
-    assert_output "0000000000000000
-0000000000000000"
-    rl_edit '.process.capabilities.inheritable = ["CAP_KILL"]'
-    rl_hull run c2
-    assert_success
-    assert_output "0000000000000020
-0000000000000000"
+    security_case_inheritable_caps
 }
 
 # ---- sysctls only in the namespace they belong to ----------------------------------------
 
 @test "rootless sysctl: kernel.shmmax without an ipc namespace and kernel.panic are refused, nothing left behind" {
-    rl_edit '.linux.namespaces = [.linux.namespaces[] | select(.type != "ipc")]
-           | .linux.sysctl = {"kernel.shmmax": "4096"}'
-    rl_hull_detached create c1
-    assert_failure
-    assert_output_contains 'linux.sysctl["kernel.shmmax"]: needs a new ipc namespace'
-    rl_edit '.linux.namespaces += [{type: "ipc"}] | .linux.sysctl = {"kernel.panic": "1"}'
-    rl_hull_detached create c2
-    assert_failure
-    assert_output_contains 'linux.sysctl["kernel.panic"]: not a namespaced sysctl'
+    security_case_sysctl_kernel c1 c2
     [ -z "$(ls -A "$RL/xdg/hull" 2>/dev/null)" ] || fail "left in the state root: $(ls -A "$RL/xdg/hull")"
 }

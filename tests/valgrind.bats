@@ -8,6 +8,7 @@
 #   valgrind too) stops at its first open_tree.  So `create` is checked here on its
 #   runtime side, up to the clone and through its undo path (the child's output is
 #   silenced); the containers the other commands work on are made without valgrind.
+#   `exec` runs whole under valgrind: the process it starts needs no open_tree.
 #   The ASan+LSan build (.ci/run) runs the whole create under the sanitizers.
 
 load helpers/common
@@ -124,4 +125,30 @@ vg() {
     vg features
     assert_success
     jq -e .ociVersionMax <<<"$output" >/dev/null || fail "features printed no ociVersionMax: $output"
+}
+
+@test "valgrind: exec into a running container: output and exit status, --detach, a missing program, a stopped container" {
+    # valgrind lets a program lower only the soft RLIMIT_NOFILE (it keeps fds for itself):
+    # the process gets the container's rlimits through exec, so the config sets none.
+    jq_edit 'del(.process.rlimits)'
+    start_detached c1
+    vg exec c1 sh -c 'echo "in $(hostname)"; exit 3'
+    assert_failure 3
+    assert_output "in $(jq -r .hostname "$BUNDLE/config.json")"
+    vg exec --detach --pid-file "$BATS_TEST_TMPDIR/x.pid" c1 sleep 1000
+    assert_success
+    local xpid
+    xpid=$(cat "$BATS_TEST_TMPDIR/x.pid")
+    [ "$(tr '\0' ' ' <"/proc/$xpid/cmdline")" = "sleep 1000 " ] || fail "the detached process $xpid is not sleep 1000"
+    vg exec c1 /no/such/program
+    assert_failure
+    assert_output_contains "/no/such/program"
+    run_hull kill c1 KILL
+    assert_success
+    wait_status c1 stopped
+    vg exec c1 true
+    assert_failure
+    assert_output_contains "stopped"
+    run_hull delete --force c1
+    assert_success
 }

@@ -559,11 +559,18 @@ static unsigned v2_ctrl_bits(const char *dir)
   return ctrl_bits_of(text, " \n", true);
 }
 
+static bool part_has(const struct cgroup_apply *a, enum cgroup_ctrl c)
+{
+  if (a->part == CG_APPLY_ALL)
+    return true;
+  return (c == CG_DEVICES) == (a->part == CG_APPLY_DEVICES);
+}
+
 herr cgroup_run_appliers(struct cgroup *cg, const struct cgroup_backend *be,
                          const struct cgroup_applier *t, size_t n, const struct cgroup_apply *a)
 {
   for (size_t i = 0; i < n; i++) {
-    if (!cg_owns(cg, be, t[i].ctrl) || !t[i].wanted(a))
+    if (!part_has(a, t[i].ctrl) || !cg_owns(cg, be, t[i].ctrl) || !t[i].wanted(a))
       continue;
     TRY(t[i].apply(cg_owner(cg, t[i].ctrl), a));
   }
@@ -1021,6 +1028,11 @@ herr cgroup_apply(struct cgroup *cg, const struct cgroup_apply *a)
     TRY(be->apply(cg, a));
   }
   return NULL;
+}
+
+bool cgroup_devices_can_follow(const struct cgroup *cg)
+{
+  return cg_owns(cg, &cgroup_v2_backend, CG_DEVICES);
 }
 
 herr cgroup_add_pid(struct cgroup *cg, pid_t pid)

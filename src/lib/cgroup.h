@@ -72,6 +72,11 @@ struct cgroup_apply {
   const struct oci_device *devices;  /* linux.devices: their nodes are allowed */
   size_t n_devices;
   bool update;                       /* `hull update`: the given fields only */
+  enum cgroup_apply_part {
+    CG_APPLY_ALL,
+    CG_APPLY_ALL_BUT_DEVICES,
+    CG_APPLY_DEVICES,
+  } part;
 };
 
 /* One backend: the operations on the hierarchies of one cgroup version. */
@@ -161,6 +166,11 @@ herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx
  * "memory", "name=systemd", "" for v2) is in the file system; caller frees.
  * ENOENT when that hierarchy is not mounted here. */
 herr cgroup_own_dir(const char *key, char **dir);
+/* Can the device rules be applied while the container process sets itself up
+ * in the cgroup?  On v2 they are one eBPF program, attached at once: the
+ * process sees no filter, then the whole one (which allows the nodes it
+ * makes); v1's deny-then-allow writes would fail its mknod in between. */
+bool cgroup_devices_can_follow(const struct cgroup *cg);
 /* mkdir the cgroup in every hierarchy. */
 herr cgroup_create(struct cgroup *cg);
 /* Apply linux.resources (create) or the given fields of it (update). */

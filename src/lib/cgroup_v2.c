@@ -345,7 +345,7 @@ static herr v2_apply(struct cgroup *cg, const struct cgroup_apply *a)
   TRY(cgroup_run_appliers(cg, &cgroup_v2_backend, v2_appliers,
                           sizeof(v2_appliers) / sizeof(v2_appliers[0]), a));
   /* unified last: its values override what the fields above wrote. */
-  if (a->r && a->r->n_unified && cg->unified >= 0)
+  if (a->part != CG_APPLY_DEVICES && a->r && a->r->n_unified && cg->unified >= 0)
     TRY(v2_unified(&cg->h[cg->unified], a));
   return NULL;
 }

@@ -387,9 +387,13 @@ static herr open_one_namespace(struct exec_run *r, enum oci_ns_type t)
 /* A pidfd taken before the namespaces are opened and still alive after them
  * proves that they belong to the container's process, not to a process that
  * got its pid since. */
-static bool process_is_gone(int pidfd)
+static bool process_is_gone(const struct exec_run *r)
 {
-  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+  /* Without pidfds (before Linux 5.3, or under valgrind) the start time,
+   * read again, tells the same. */
+  if (r->pidfd < 0)
+    return process_start_time((pid_t)r->st->pid) != r->st->pid_start_time;
+  struct pollfd p = { .fd = r->pidfd, .events = POLLIN };
   return poll(&p, 1, 0) != 0;
 }
 
@@ -411,11 +415,12 @@ static herr open_namespaces(struct exec_run *r)
 {
   pid_t pid = (pid_t)r->st->pid;
   r->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (r->pidfd < 0 || process_start_time(pid) != r->st->pid_start_time)
+  bool no_pidfds = r->pidfd < 0 && errno == ENOSYS;
+  if ((r->pidfd < 0 && !no_pidfds) || process_start_time(pid) != r->st->pid_start_time)
     return herr_new("container \"%s\" is stopped: cannot exec in a stopped container", r->o->id);
   for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++)
     TRY(open_one_namespace(r, join_order[i]));
-  if (process_is_gone(r->pidfd))
+  if (process_is_gone(r))
     return herr_new("container \"%s\" stopped while exec joined it", r->o->id);
   order_namespaces(r);
   return NULL;

@@ -126,17 +126,38 @@ static herr make_state_dir(struct spawn *s)
   return NULL;
 }
 
-/* The cgroup with linux.resources applied, before the process exists. */
-static herr make_cgroup(struct spawn *s)
+static herr apply_resources(struct spawn *s, enum cgroup_apply_part part)
 {
-  TRY(cgroup_create(s->cg));
   const struct oci_linux *lx = s->cfg->linux_;
   struct cgroup_apply a = {
     .r = lx ? lx->resources : NULL,
     .devices = lx ? lx->devices : NULL,
     .n_devices = lx ? lx->n_devices : 0,
+    .part = part,
   };
   return cgroup_apply(s->cg, &a);
+}
+
+/* The cgroup with linux.resources applied, before the process exists; the
+ * device rules too, unless they can follow (apply_device_rules). */
+static herr make_cgroup(struct spawn *s)
+{
+  TRY(cgroup_create(s->cg));
+  return apply_resources(s, cgroup_devices_can_follow(s->cg) ? CG_APPLY_ALL_BUT_DEVICES : CG_APPLY_ALL);
+}
+
+/* On v2, the eBPF device filter is loaded and attached while the container
+ * process sets itself up, rather than before it exists: the runtime waits for
+ * it anyway, and the filter is in place long before any user code (runc, too,
+ * sets the device rules once the process has made its /dev). */
+static herr apply_device_rules(struct spawn *s)
+{
+  if (!cgroup_devices_can_follow(s->cg))
+    return NULL;
+  herr e = apply_resources(s, CG_APPLY_DEVICES);
+  if (e)
+    sync_send_error(s->sync[0], e);
+  return e;
 }
 
 /* cgroup_fd >= 0 (a cgroup v2 only host): born in its cgroup. */
@@ -274,6 +295,7 @@ static herr guide_setup(struct spawn *s)
     }
     TRY(sync_send(s->sync[0], SYNC_ID_MAPPED, 0));
   }
+  TRY(apply_device_rules(s));
   TRY(wait_second_fork(s));
   herr e = run_runtime_hooks(s);
   if (e) {

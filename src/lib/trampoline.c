@@ -37,12 +37,12 @@ static int create_memfd(void)
   return fd;
 }
 
-/* Execute-only: a process that runs it without CAP_DAC_OVERRIDE cannot read
- * it, which keeps the trampoline non-dumpable as well.  Then sealed. */
+/* Readable and executable by all (valgrind, for one, reads what it is
+ * asked to execute), written by nobody: sealed. */
 static herr seal(int fd)
 {
-  if (fchmod(fd, 0111) < 0)
-    return herr_sys("make hull's exec trampoline execute-only");
+  if (fchmod(fd, 0555) < 0)
+    return herr_sys("make hull's exec trampoline read-only");
   if (fcntl(fd, F_ADD_SEALS, REQUIRED_SEALS | F_SEAL_EXEC) == 0)
     return NULL;
   if (errno == EINVAL && fcntl(fd, F_ADD_SEALS, REQUIRED_SEALS) == 0)

@@ -19,7 +19,7 @@
  *
  * For 2, the final execve is made by src/trampoline/trampoline.c, a
  * freestanding program of about 2 kB that hull carries in its binary
- * (trampoline_blob) and puts in a sealed, execute-only memfd: from the
+ * (trampoline_blob) and puts in a sealed, read-only memfd: from the
  * trampoline on, /proc/self/exe is that memfd, which nobody can write, so a
  * program that is /proc/self/exe runs the trampoline again, never hull.
  *
@@ -43,7 +43,7 @@ enum trampoline_report {
 };
 
 struct trampoline {
-  int memfd; /* sealed, execute-only, close-on-exec */
+  int memfd; /* sealed, read-only, close-on-exec */
 };
 #define TRAMPOLINE_INIT { .memfd = -1 }
 

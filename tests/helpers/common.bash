@@ -267,9 +267,15 @@ set_args() {
 
 # add_mount DEST TYPE SOURCE [OPTION...]
 add_mount() {
-    local dest=$1 type=$2 source=$3
-    shift 3
-    jq_edit '.mounts += [{destination: $d, type: $t, source: $s, options: $o}]' \
+    add_mount_with jq_edit "$@"
+}
+
+# add_mount_with EDITOR DEST TYPE SOURCE [OPTION...]: the same through EDITOR, a function
+# taking jq_edit's arguments (for a config.json other than $BUNDLE's).
+add_mount_with() {
+    local edit=$1 dest=$2 type=$3 source=$4
+    shift 4
+    "$edit" '.mounts += [{destination: $d, type: $t, source: $s, options: $o}]' \
         --arg d "$dest" --arg t "$type" --arg s "$source" --argjson o "$(json_array "$@")"
 }
 

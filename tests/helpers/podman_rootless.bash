@@ -2,13 +2,13 @@
 # shellcheck disable=SC2016,SC2034
 # Helpers for tests/podman_rootless.bats: podman run by an unprivileged user, driving the
 # runtime under test. Load after helpers/podman, whose config, image import and wait
-# helpers this reuses; `pm` and `pm_cmd` are replaced by versions that run podman as
-# that user.
+# helpers this reuses (`pm` and `pm_cmd` are replaced by versions that run podman as
+# that user), and after helpers/rootless, which makes the user.
 #
 #   HULL_PODMAN_RUNTIME   the runtime podman uses: a name on $PATH or a path (default: a
 #                         copy of $HULL the user can execute)
 #
-# The user is tests/rootless.bats' hull-rootless-test (made here too when missing), with
+# The user is helpers/rootless' hull-rootless-test (made when missing), with
 # /etc/subuid and /etc/subgid ranges so that podman's user namespace maps 65536 ids
 # through newuidmap/newgidmap (package uidmap). Everything podman keeps lives in
 # $PODMAN_DIR, a directory under /var/tmp that the user owns (the build tree and bats'
@@ -20,18 +20,15 @@
 # delegate one), so no resource limits and no pause; the network is "none" by default,
 # slirp4netns (package slirp4netns) when a test asks for it.
 
-PMRL_USER=hull-rootless-test
+# shellcheck disable=SC2153 # RL_USER is helpers/rootless'.
+PMRL_USER=$RL_USER
 : "${PODMAN_TIMEOUT:=120}"
 
 podman_rootless_setup_file() {
     command -v podman >/dev/null || fail "podman is not installed (contrib/quickstart installs it)"
     command -v newuidmap >/dev/null || fail "newuidmap is missing (apt-get install uidmap)"
-    id "$PMRL_USER" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh "$PMRL_USER" ||
-        fail "cannot create the user $PMRL_USER"
-    local f
-    for f in /etc/subuid /etc/subgid; do
-        grep -q "^$PMRL_USER:" "$f" 2>/dev/null || echo "$PMRL_USER:300000:65536" >>"$f"
-    done
+    rl_ensure_user
+    rl_ensure_subids
     PMRL_UID=$(id -u "$PMRL_USER")
     PMRL_GID=$(id -g "$PMRL_USER")
     PMRL_SUBUID=$(grep "^$PMRL_USER:" /etc/subuid | head -1 | cut -d: -f2)
