@@ -229,3 +229,20 @@ tiny_root() {
     assert_nothing_left
 }
 
+
+@test "faults: the sweep spares the unlocked .creating directory of a live create (between its mkdir and flock)" {
+    # A create that made .creating-PID and has not locked it yet: here a live process's pid.
+    sleep 100 &
+    local live=$!
+    create_container other
+    mkdir -m 0700 "$ROOT/.creating-$live"
+    run_hull delete --force other
+    assert_success
+    [ -d "$ROOT/.creating-$live" ] || fail "the sweep removed the directory of a live create"
+    kill "$live"
+    wait "$live" 2>/dev/null || true
+    create_container other
+    run_hull delete --force other
+    assert_success
+    assert_nothing_left
+}

@@ -1015,18 +1015,27 @@ herr cgroup_create(struct cgroup *cg)
   return NULL;
 }
 
+/* The backends of cg's hierarchies, each once (v1, v2, or both on a hybrid
+ * host): the operations that work on controllers go through each once. */
+static size_t backends_of(const struct cgroup *cg, const struct cgroup_backend *be[2])
+{
+  size_t n = 0;
+  for (size_t i = 0; i < cg->n; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < n; j++)
+      seen |= be[j] == cg->h[i].be;
+    if (!seen && n < 2)
+      be[n++] = cg->h[i].be;
+  }
+  return n;
+}
+
 herr cgroup_apply(struct cgroup *cg, const struct cgroup_apply *a)
 {
   TRY(check_controllers(cg, a->r));
-  /* Each backend once, for the controllers it owns. */
-  const struct cgroup_backend *done[2] = { NULL, NULL };
-  for (size_t i = 0; i < cg->n; i++) {
-    const struct cgroup_backend *be = cg->h[i].be;
-    if (be == done[0] || be == done[1])
-      continue;
-    done[done[0] ? 1 : 0] = be;
-    TRY(be->apply(cg, a));
-  }
+  const struct cgroup_backend *be[2];
+  for (size_t i = 0, n = backends_of(cg, be); i < n; i++)
+    TRY(be[i]->apply(cg, a));
   return NULL;
 }
 
@@ -1273,14 +1282,9 @@ herr cgroup_signal_all(struct cgroup *cg, int signo)
 herr cgroup_stats(struct cgroup *cg, struct cgroup_stats *st)
 {
   memset(st, 0, sizeof(*st));
-  const struct cgroup_backend *done[2] = { NULL, NULL };
-  for (size_t i = 0; i < cg->n; i++) {
-    const struct cgroup_backend *be = cg->h[i].be;
-    if (be == done[0] || be == done[1])
-      continue;
-    done[done[0] ? 1 : 0] = be;
-    TRY(be->stats(cg, st));
-  }
+  const struct cgroup_backend *be[2];
+  for (size_t i = 0, n = backends_of(cg, be); i < n; i++)
+    TRY(be[i]->stats(cg, st));
   return NULL;
 }
 

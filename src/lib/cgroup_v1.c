@@ -634,11 +634,6 @@ static herr v1_stats(struct cgroup *cg, struct cgroup_stats *st)
   return NULL;
 }
 
-static herr v1_destroy(struct cgroup_hier *h)
-{
-  return cg_remove(h);
-}
-
 const struct cgroup_backend cgroup_v1_backend = {
   .name = "v1",
   .create = v1_create,
@@ -649,5 +644,5 @@ const struct cgroup_backend cgroup_v1_backend = {
   .frozen = v1_frozen,
   .stats = v1_stats,
   .pids = cg_pids,
-  .destroy = v1_destroy,
+  .destroy = cg_remove,
 };

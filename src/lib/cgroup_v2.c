@@ -534,11 +534,6 @@ static herr v2_stats(struct cgroup *cg, struct cgroup_stats *st)
   return NULL;
 }
 
-static herr v2_destroy(struct cgroup_hier *h)
-{
-  return cg_remove(h);
-}
-
 const struct cgroup_backend cgroup_v2_backend = {
   .name = "v2",
   .create = v2_create,
@@ -549,5 +544,5 @@ const struct cgroup_backend cgroup_v2_backend = {
   .frozen = v2_frozen,
   .stats = v2_stats,
   .pids = cg_pids,
-  .destroy = v2_destroy,
+  .destroy = cg_remove,
 };

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,14 +197,30 @@ herr state_dir_remove(int rootfd, const char *id)
   return e;
 }
 
-/* A hidden directory whose lock nobody holds: its create or delete was killed
- * between the rename and the end (the creator and the deleter hold the lock
- * on it until they are done).  Nothing else is left by then: a create made no
- * process or cgroup before its directory got the id, a delete has removed
- * them before its directory lost it. */
-static bool is_hidden_work_dir(const char *name)
+/* .creating-PID or .deleting-PID: the pid of the create or delete at work
+ * there, or -1 for any other name. */
+static pid_t hidden_work_dir_pid(const char *name)
 {
-  return !strncmp(name, ".creating-", 10) || !strncmp(name, ".deleting-", 10);
+  if (strncmp(name, ".creating-", 10) && strncmp(name, ".deleting-", 10))
+    return -1;
+  char *end;
+  long pid = strtol(name + 10, &end, 10);
+  return *end || pid <= 0 || pid > INT_MAX ? -1 : (pid_t)pid;
+}
+
+/* A hidden directory of a create or delete that was killed between its mkdir
+ * and the end: its lock is free and its process gone.  (The lock alone is not
+ * enough: a create has its directory unlocked between mkdir and flock.)
+ * Nothing else is left by then: a create made no process or cgroup before its
+ * directory got the id, a delete has removed them before its directory lost
+ * it. */
+static bool work_dir_abandoned(int fd, pid_t pid)
+{
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+    return false;
+  /* Holding the lock, so that a new process of that pid reusing the name
+   * waits for us in its flock rather than losing its directory. */
+  return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
 void state_sweep_abandoned(int rootfd)
@@ -214,10 +231,11 @@ void state_sweep_abandoned(int rootfd)
   rewinddir(d);
   struct dirent *de;
   while ((de = readdir(d))) {
-    if (!is_hidden_work_dir(de->d_name))
+    pid_t pid = hidden_work_dir_pid(de->d_name);
+    if (pid < 0)
       continue;
     _cleanup_close_ int fd = openat(rootfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+    if (fd < 0 || !work_dir_abandoned(fd, pid))
       continue; /* gone already, or still someone's */
     log_herr_at(LOG_LEVEL_DEBUG, "remove an abandoned state directory",
                 remove_dir(rootfd, de->d_name, de->d_name));
