@@ -387,13 +387,7 @@ Mems_allowed_list:	0"
 
 @test "hugepageLimits: a mapping of huge pages past the limit fails" {
     needs_controller hugetlb
-    reserve_huge_pages 4
-    jq_edit '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 2097152}]'
-    set_args sh -c 'hullcheck hugetlb 1; hullcheck hugetlb 2; true'
-    run_container c1
-    assert_success
-    assert_output "ok
-mmap: ENOMEM"
+    assert_hugetlb_limit_enforced
     set_args sleep 100
     create_container c2
     local dir

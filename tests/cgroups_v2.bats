@@ -63,13 +63,7 @@ teardown() {
 @test "v2: hugepageLimits are hugetlb.SIZE.max and .rsvd.max; a mapping past them fails" {
     needs_controller hugetlb
     [ "$(ctrl_hier hugetlb)" = unified ] || skip "hugetlb is on cgroup v1 here"
-    reserve_huge_pages 4
-    jq_edit '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 2097152}]'
-    set_args sh -c 'hullcheck hugetlb 1; hullcheck hugetlb 2; true'
-    run_container c1
-    assert_success
-    assert_output "ok
-mmap: ENOMEM"
+    assert_hugetlb_limit_enforced
     set_args sleep 100
     create_container c2
     assert_equal "$(cat "$(cg_dir unified c2)/hugetlb.2MB.max")" 2097152 hugetlb.2MB.max

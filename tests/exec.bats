@@ -4,34 +4,13 @@
 # status, --detach/--pid-file, the console socket, and the CVE classes that hit exec.
 
 load helpers/common
+load helpers/caps
 
 : "${RECVTTY:=$TESTS_DIR/helpers/recvtty}"
 : "${SECCOMP_LISTENER:=$TESTS_DIR/helpers/seccomp_listener}"
 
 # A process that stays up and exits 0 on SIGTERM.
 LOOP='trap "exit 0" TERM; while :; do sleep 0.1; done'
-
-# Capability bit numbers (linux/capability.h).
-CAP_CHOWN=0
-CAP_KILL=5
-CAP_NET_BIND_SERVICE=10
-CAP_NET_ADMIN=12
-CAP_SYS_PTRACE=19
-CAP_AUDIT_WRITE=29
-
-capmask() {
-    local mask=0 bit
-    for bit in "$@"; do
-        mask=$((mask | (1 << bit)))
-    done
-    printf '%016x' "$mask"
-}
-
-set_caps() {
-    local set=$1
-    shift
-    jq_edit '.process.capabilities[$s] = $c' --arg s "$set" --argjson c "$(json_array "$@")"
-}
 
 # start_loop [ID]: a running container (default c1) whose process waits for SIGTERM.
 start_loop() {

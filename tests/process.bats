@@ -3,27 +3,7 @@
 # noNewPrivileges, oomScoreAdj, umask).
 
 load helpers/common
-
-# Capability bit numbers (linux/capability.h).
-CAP_CHOWN=0
-CAP_KILL=5
-CAP_NET_BIND_SERVICE=10
-
-# capmask BIT...: the 16-hex-digit mask /proc/self/status shows for these capabilities.
-capmask() {
-    local mask=0 bit
-    for bit in "$@"; do
-        mask=$((mask | (1 << bit)))
-    done
-    printf '%016x' "$mask"
-}
-
-# set_caps SET CAP...: process.capabilities.SET = [CAP...] (SET: bounding effective ...).
-set_caps() {
-    local set=$1
-    shift
-    jq_edit '.process.capabilities[$s] = $c' --arg s "$set" --argjson c "$(json_array "$@")"
-}
+load helpers/caps
 
 @test "args: the program is found through the container's PATH" {
     mkdir -p "$BUNDLE/rootfs/custom/bin"

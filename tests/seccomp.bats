@@ -488,6 +488,21 @@ notify_config() {
     assert_output ""
 }
 
+# refused_at_create CASES: CASES names an associative array of linux.seccomp JSON => the
+# error it must give; each is refused by create, and no container is left.
+refused_at_create() {
+    local -n refusals=$1
+    local cfg
+    for cfg in "${!refusals[@]}"; do
+        set_seccomp "$cfg"
+        run_hull_detached create --bundle "$BUNDLE" c1
+        assert_failure
+        assert_output_contains "${refusals[$cfg]}"
+    done
+    run_hull list -q
+    assert_output ""
+}
+
 @test "NOTIFY: configs that cannot work are refused with their path" {
     SOCK=/run/agent.sock
     local -A cases=(
@@ -496,15 +511,7 @@ notify_config() {
         ['{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/a.sock", "syscalls": [{"names": ["mkdir", "sendmsg"], "action": "SCMP_ACT_NOTIFY"}]}']="linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot apply to sendmsg"
         ['{"defaultAction": "SCMP_ACT_ALLOW", "listenerMetadata": "x"}']="linux.seccomp.listenerMetadata: must not be set without listenerPath"
     )
-    local cfg
-    for cfg in "${!cases[@]}"; do
-        set_seccomp "$cfg"
-        run_hull_detached create --bundle "$BUNDLE" c1
-        assert_failure
-        assert_output_contains "${cases[$cfg]}"
-    done
-    run_hull list -q
-    assert_output ""
+    refused_at_create cases
 }
 
 # ---- errors --------------------------------------------------------------------------------------
@@ -520,15 +527,7 @@ notify_config() {
         ['{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_Z80"]}']='linux.seccomp.architectures[0]: unknown value "SCMP_ARCH_Z80"'
         ['{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_FAST"]}']='linux.seccomp.flags[0]: unknown value "SECCOMP_FILTER_FLAG_FAST"'
     )
-    local cfg
-    for cfg in "${!cases[@]}"; do
-        set_seccomp "$cfg"
-        run_hull_detached create --bundle "$BUNDLE" c1
-        assert_failure
-        assert_output_contains "${cases[$cfg]}"
-    done
-    run_hull list -q
-    assert_output ""
+    refused_at_create cases
 }
 
 @test "features: seccomp is enabled with every action, operator and known flag" {

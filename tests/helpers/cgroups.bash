@@ -155,3 +155,15 @@ cgroups_teardown() {
             "$mnt"/hulltest-rel 2>/dev/null || true
     done
 }
+
+# assert_hugetlb_limit_enforced: with hugepageLimits of one 2 MB page, the container maps
+# one huge page and fails to map two.
+assert_hugetlb_limit_enforced() {
+    reserve_huge_pages 4
+    jq_edit '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 2097152}]'
+    set_args sh -c 'hullcheck hugetlb 1; hullcheck hugetlb 2; true'
+    run_container c1
+    assert_success
+    assert_output "ok
+mmap: ENOMEM"
+}
