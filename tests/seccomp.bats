@@ -63,22 +63,40 @@ in_sh() {
     in_container sh -c "$1"
 }
 
-# audit_count PATTERN: seccomp audit records (type=1326) matching PATTERN in the kernel log,
-# or in auditd's log when auditd takes them. Prints nothing if neither is readable.
-audit_count() {
-    if [ -r /var/log/audit/audit.log ] && pgrep -x auditd >/dev/null; then
-        grep -c "type=SECCOMP.*$1" /var/log/audit/audit.log || true
+# Seccomp audit records (type=1326) go to auditd's log when auditd runs, else to the kernel
+# log, a ring that drops its oldest lines once full: a record is looked for after a mark (a
+# line count, or the kernel log's last timestamp), never by counting all matches.
+
+audit_by_auditd() {
+    [ -r /var/log/audit/audit.log ] && pgrep -x auditd >/dev/null
+}
+
+# audit_mark: where the log stands now. Prints nothing if no log is readable.
+audit_mark() {
+    if audit_by_auditd; then
+        wc -l </var/log/audit/audit.log
     elif dmesg >/dev/null 2>&1; then
-        dmesg | grep -c "type=1326.*$1" || true
+        local last
+        last=$(dmesg | tail -n 1 | sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\].*/\1/p')
+        echo "${last:-0}"
     fi
 }
 
-# wait_audit PATTERN BEFORE: wait (up to 2 s) until more than BEFORE records match.
+# audit_new PATTERN MARK: how many records matching PATTERN came after MARK.
+audit_new() {
+    if audit_by_auditd; then
+        tail -n +"$(($2 + 1))" /var/log/audit/audit.log | grep -c "type=SECCOMP.*$1" || true
+    else
+        dmesg | awk -v mark="$2" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > mark + 0) print }' |
+            grep -c "type=1326.*$1" || true
+    fi
+}
+
+# wait_audit PATTERN MARK: wait (up to 2 s) for a record matching PATTERN after MARK.
 wait_audit() {
-    local tries=20 now
+    local tries=20
     while [ "$tries" -gt 0 ]; do
-        now=$(audit_count "$1")
-        [ "${now:-0}" -gt "$2" ] && return 0
+        [ "$(audit_new "$1" "$2")" -gt 0 ] && return 0
         sleep 0.1
         tries=$((tries - 1))
     done
@@ -90,19 +108,19 @@ wait_audit() {
 # 5 s), so a burst from earlier tests may swallow one: one more try after that window.
 # $output and $status are those of the last run.
 audited() {
-    local try before
+    local try mark
     for try in 1 2; do
-        before=$(audit_count "$1")
+        mark=$(audit_mark)
         in_sh "$2"
-        wait_audit "$1" "$before" && return 0
+        wait_audit "$1" "$mark" && return 0
         [ "$try" -eq 2 ] || sleep 5.5
     done
-    fail "no new seccomp audit record matching '$1' (the kernel log had $before before the last run)"
+    fail "no new seccomp audit record matching '$1' after mark $mark"
 }
 
 # audit_readable: is there a log of seccomp records to look at?
 audit_readable() {
-    [ -n "$(audit_count .)" ]
+    [ -n "$(audit_mark)" ]
 }
 
 # ---- actions -----------------------------------------------------------------------------
@@ -208,7 +226,7 @@ audit_readable() {
     audited "comm=\"hullcheck\".*syscall=$NR_MKDIR .*code=0x50000" 'hullcheck syscall mkdir /tmp/d 0755'
     assert_output EBADFD
     local without
-    without=$(audit_count "comm=\"hullcheck\".*syscall=$NR_RMDIR .*code=0x50000")
+    without=$(audit_mark)
     set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
         "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 77}]}'
     in_container hullcheck syscall rmdir /tmp
