@@ -6,7 +6,9 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdbool.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "utils.h"
 
 /* The inode number of a procfs root directory (fs/proc/internal.h). */
 #define PROC_ROOT_INO 1
@@ -120,32 +123,9 @@ herr procfs_read(const char *path, char **out, size_t *len)
 {
   _cleanup_close_ int fd = -1;
   TRY(procfs_open(path, O_RDONLY, &fd));
-  size_t cap = 4096, n = 0;
-  _cleanup_free_ char *buf = malloc(cap + 1);
-  if (!buf)
-    return herr_errno(ENOMEM, "read /proc/%s", path);
-  for (;;) {
-    if (n == cap) {
-      char *nb = realloc(buf, 2 * cap + 1);
-      if (!nb)
-        return herr_errno(ENOMEM, "read /proc/%s", path);
-      buf = nb;
-      cap *= 2;
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0)
-      return herr_sys("read /proc/%s", path);
-    if (r == 0)
-      break;
-    n += (size_t)r;
-  }
-  buf[n] = '\0';
-  if (len)
-    *len = n;
-  *out = STEAL(buf);
-  return NULL;
+  char name[PATH_MAX];
+  snprintf(name, sizeof(name), "/proc/%s", path);
+  return read_fd(fd, name, out, len);
 }
 
 void procfs_close(void)

@@ -45,6 +45,11 @@ herr read_file_at(int dirfd, const char *path, char **out, size_t *len)
   _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return herr_sys("open %s", path);
+  return read_fd(fd, path, out, len);
+}
+
+herr read_fd(int fd, const char *path, char **out, size_t *len)
+{
   size_t cap = 4096, n = 0;
   _cleanup_free_ char *buf = malloc(cap + 1);
   if (!buf)

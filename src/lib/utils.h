@@ -11,6 +11,8 @@
 /* Read a whole file (NUL-terminated); `len` may be NULL. */
 herr read_file(const char *path, char **out, size_t *len);
 herr read_file_at(int dirfd, const char *path, char **out, size_t *len);
+/* The rest of open file fd, NUL-terminated; `path` names it in errors. */
+herr read_fd(int fd, const char *path, char **out, size_t *len);
 /* Write `len` bytes to an existing file (e.g. under /proc). */
 herr write_file(const char *path, const char *data, size_t len);
 herr write_file_at(int dirfd, const char *path, const char *data, size_t len);
