@@ -432,7 +432,8 @@ Mems_allowed_list:	0"
     host_has_controller net_cls && skip "the host mounts net_cls itself"
     jq_edit '.linux.resources.network = {classID: 1048577, priorities: [{name: "lo", priority: 5}]}'
     set_args sh -c 'cat /sys/fs/cgroup/net_cls,net_prio/net_cls.classid; grep "^lo " /sys/fs/cgroup/net_cls,net_prio/net_prio.ifpriomap'
-    run "$TESTS_DIR/helpers/with-net-cls" "$BATS_TEST_TMPDIR/net" "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c1
+    run timeout -k 5 "$HULL_TEST_TIMEOUT" "$TESTS_DIR/helpers/with-net-cls" "$BATS_TEST_TMPDIR/net" \
+        "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c1
     assert_success
     assert_output "1048577
 lo 5"

@@ -118,6 +118,13 @@ exec_out() {
     wait_gone "$pid" 5
 }
 
+@test "exec: the process starts with no signal ignored or blocked, whatever hull's caller had" {
+    start_loop
+    run --separate-stderr hull_with_signals_off exec c1 grep -E '^Sig(Blk|Ign):' /proc/self/status
+    assert_success
+    assert_output "$NO_SIGNALS_OFF"
+}
+
 @test "exec: a paused container is refused; with --ignore-paused the process runs once resumed" {
     start_loop
     run_hull pause c1

@@ -184,6 +184,13 @@ $(capmask $CAP_CHOWN $CAP_KILL)"
     assert_output 500
 }
 
+@test "signals: the process starts with none ignored or blocked, whatever hull's caller had" {
+    set_args grep -E '^Sig(Blk|Ign):' /proc/self/status
+    run --separate-stderr hull_with_signals_off run --bundle "$BUNDLE" c1
+    assert_success
+    assert_output "$NO_SIGNALS_OFF"
+}
+
 @test "file descriptors: only 0, 1 and 2 reach the container" {
     # bats itself runs hull with extra descriptors open (3 and up): none may leak.
     in_container hullcheck fds

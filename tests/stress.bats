@@ -157,15 +157,17 @@ assert_no_fd_leak() {
 }
 
 @test "concurrency: 20 creates of one id at once: one wins, the others say it already exists" {
-    local i
+    local i pids=()
     for i in $(seq 20); do
         (
             status=0
             hull create --bundle "$BUNDLE" same </dev/null >/dev/null 2>"$WORK/err.$i" || status=$?
             echo "$status" >"$WORK/rc.$i"
         ) &
+        pids+=($!)
     done
-    wait
+    # Our jobs only: a bare wait would also wait for bats' own BATS_TEST_TIMEOUT timer.
+    wait "${pids[@]}"
     local winners=0 rc
     for i in $(seq 20); do
         rc=$(cat "$WORK/rc.$i")
@@ -195,15 +197,16 @@ assert_no_fd_leak() {
     start_detached "$id"
     local pid
     pid=$(container_pid "$id")
-    local i
+    local i pids=()
     for i in $(seq 30); do
         case $((i % 6)) in
             0) hull delete --force "$id" ;;
             1) hull kill "$id" KILL ;;
             *) hull state "$id" ;;
         esac >"$WORK/out.$i" 2>"$WORK/err.$i" &
+        pids+=($!)
     done
-    wait
+    wait "${pids[@]}"
 
     # What each one may say: success, or that the container is gone or stopping.
     local out err ok='does not exist|is stopped|No such process|not created or running|only a created or running'

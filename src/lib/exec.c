@@ -55,6 +55,7 @@
 #include "procfs.h"
 #include "rlimits.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "spawn.h"
 #include "spec.h"
 #include "state.h"
@@ -580,6 +581,7 @@ static herr process_steps(struct exec_run *r, char **executable, struct trampoli
   TRY(process_find_executable(p, executable));
   TRY(trampoline_prepare(t));
   bool seccomp_early = seccomp_needs_privileged_load(r->seccomp, p);
+  signals_reset_defaults(); /* before seccomp, which may filter rt_sigaction */
   TRY(lsm_set_exec_labels(p));
   TRY(capabilities_apply_bounding(p->capabilities));
   TRY(process_switch_user(p));

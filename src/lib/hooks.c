@@ -57,19 +57,6 @@ static void close_fd(int *fd)
 
 /* ---- child side: only async-signal-safe calls from here to execve ---- */
 
-static void child_reset_signals(void)
-{
-  /* hull may block or ignore signals (SIGPIPE while feeding stdin); a hook
-   * must start with the defaults, as if run from a shell. */
-  struct sigaction dfl = { .sa_handler = SIG_DFL };
-  sigemptyset(&dfl.sa_mask);
-  for (int s = 1; s < NSIG; s++)
-    sigaction(s, &dfl, NULL); /* fails harmlessly for KILL, STOP, reserved */
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 /* Put the pipes at 0, 2 and CHILD_EXEC_ERR_FD, then close everything above:
  * the hook must not inherit hull's lock files, sockets or log. */
 static int child_setup_fds(int in_r, int err_w, int exec_w)
@@ -106,7 +93,7 @@ __attribute__((noreturn)) static void child_exec(const struct oci_hook *hook, in
   char *const *argv = hook->n_args > 0 && hook->args ? hook->args : default_argv;
   char *const *envp = hook->n_env > 0 && hook->env ? hook->env : no_env;
 
-  child_reset_signals();
+  signals_reset_defaults(); /* a hook starts as if run from a shell */
   if (child_setup_fds(in_r, err_w, exec_w) < 0)
     child_report_errno_and_exit(exec_w, errno);
   execve(hook->path, argv, envp);

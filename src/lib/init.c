@@ -37,6 +37,7 @@
 #include "rlimits.h"
 #include "rootfs.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "state.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -369,6 +370,7 @@ static herr become_process(struct init_run *r)
 {
   const struct oci_process *p = r->ctx->cfg->process;
   bool seccomp_early = seccomp_needs_privileged_load(r->ctx->seccomp, p);
+  signals_reset_defaults(); /* before seccomp, which may filter rt_sigaction */
   TRY(lsm_set_exec_labels(p));
   TRY(capabilities_apply_bounding(p->capabilities));
   TRY(process_switch_user(p));

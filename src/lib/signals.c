@@ -137,3 +137,14 @@ const char *signal_name(int signo)
     return realtime_name(signo);
   return NULL;
 }
+
+void signals_reset_defaults(void)
+{
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  sigemptyset(&dfl.sa_mask);
+  for (int s = 1; s < NSIG; s++)
+    sigaction(s, &dfl, NULL); /* fails harmlessly for KILL, STOP, reserved */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}

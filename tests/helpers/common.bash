@@ -130,6 +130,17 @@ hull() {
     timeout -k 5 "$HULL_TEST_TIMEOUT" "$HULL" --root "$ROOT" "$@"
 }
 
+# hull_with_signals_off ARGS...: hull as a CI runner or a shell's background job may start
+# it, with signals ignored and blocked (both survive execve).
+hull_with_signals_off() {
+    timeout -k 5 "$HULL_TEST_TIMEOUT" env --ignore-signal=HUP,INT,QUIT,PIPE,TERM,USR1 \
+        --block-signal=TERM,USR2,CHLD "$HULL" --root "$ROOT" "$@"
+}
+
+# The signal state of a process that ignores and blocks nothing, as /proc/PID/status
+# shows it (grep -E '^Sig(Blk|Ign):').
+NO_SIGNALS_OFF=$'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000'
+
 # run_hull ARGS...: `run` of hull, stdout and stderr merged in $output ($stderr cleared, so
 # assert_output_contains never matches a previous command's stderr).
 run_hull() {
