@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 struct signal_entry {
   const char *name; /* "SIGHUP" */
@@ -138,12 +140,15 @@ const char *signal_name(int signo)
   return NULL;
 }
 
+/* Through the system call, not sigaction(3): glibc refuses the two real-time
+ * signals it keeps for itself (32 and 33), which the caller may still have
+ * ignored (make's children do).  An all-zero kernel sigaction is SIG_DFL, no
+ * flags and an empty mask, whatever the architecture's layout of it. */
 void signals_reset_defaults(void)
 {
-  struct sigaction dfl = { .sa_handler = SIG_DFL };
-  sigemptyset(&dfl.sa_mask);
+  static const unsigned long dfl[8];
   for (int s = 1; s < NSIG; s++)
-    sigaction(s, &dfl, NULL); /* fails harmlessly for KILL, STOP, reserved */
+    syscall(SYS_rt_sigaction, s, dfl, NULL, (NSIG - 1) / 8); /* fails for KILL, STOP */
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
