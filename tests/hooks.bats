@@ -143,6 +143,15 @@ log_line() {
     assert_equal "$(cat "$LOGDIR/state.json.env")" from-config "hook env"
 }
 
+@test "a hook starts with no signal ignored or blocked, whatever hull's caller had" {
+    printf '#!/bin/sh\nexec grep -E "^Sig(Blk|Ign):" /proc/self/status >"$1"\n' >"$BATS_TEST_TMPDIR/sig-hook"
+    chmod 755 "$BATS_TEST_TMPDIR/sig-hook"
+    add_hook createRuntime "$BATS_TEST_TMPDIR/sig-hook" sig-hook "$LOGDIR/signals"
+    hull_with_signals_off create --bundle "$BUNDLE" c1 </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 ||
+        fail "create failed: $(cat "$BATS_TEST_TMPDIR/out")"
+    assert_equal "$(cat "$LOGDIR/signals")" "$NO_SIGNALS_OFF" "the hook's signal state"
+}
+
 @test "a failing createRuntime hook fails create and leaves nothing behind" {
     add_hook createRuntime /bin/false false
     run_hull_detached create --bundle "$BUNDLE" c1

@@ -63,7 +63,8 @@ rootless_teardown() {
 # as_user CMD...: CMD as the user, with $RL/xdg for its $XDG_RUNTIME_DIR (given
 # $HULL_TEST_TIMEOUT seconds, as any hull command of the tests).
 as_user() {
-    timeout -k 5 "$HULL_TEST_TIMEOUT" setpriv --reuid "$RL_USER" --regid "$RL_USER" --clear-groups --reset-env \
+    timeout -k 5 "$HULL_TEST_TIMEOUT" \
+        setpriv --reuid "$RL_USER" --regid "$RL_USER" --clear-groups --reset-env \
         env XDG_RUNTIME_DIR="$RL/xdg" PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
 
