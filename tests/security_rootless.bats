@@ -54,7 +54,7 @@ sec_create() { rl_hull_detached create "$@"; }
 sec_start() { rl_hull start "$1"; }
 sec_run_tty() {
     run script -qec "setpriv --reuid $RL_USER --regid $RL_USER --clear-groups --reset-env \
-        env XDG_RUNTIME_DIR=$RL/xdg sh -c 'cd $RL/bundle && exec timeout 30 $RL/hull run $1'" /dev/null </dev/null
+        env XDG_RUNTIME_DIR=$RL/xdg sh -c 'cd $RL/bundle && exec timeout --foreground -k 5 30 $RL/hull run $1'" /dev/null </dev/null
 }
 
 # sec_host_file PATH TEXT: a file of the user's on the host.
