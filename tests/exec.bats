@@ -403,7 +403,7 @@ $(capmask $CAP_CHOWN)"
 
 @test "exec -t: a terminal without console socket is relayed to ours (through script)" {
     start_loop
-    run script -qec "timeout --foreground 30 $HULL --root $ROOT exec -t c1 sh -c 'tty; read x; echo got \$x; exit 6'" /dev/null <<<"typed-line"
+    SCRIPT_INPUT=typed-line in_script "$(hull_cmd) exec -t c1 sh -c 'tty; read x; echo got \$x; exit 6'"
     assert_failure 6
     assert_output_contains /dev/pts/0
     assert_output_contains "got typed-line"

@@ -25,7 +25,7 @@ sec_start() { run_hull start "$1"; }
 sec_host_file() { echo "$2" >"$1"; }
 sec_host_dir() { mkdir -p "$@"; }
 sec_run_tty() {
-    run script -qec "timeout --foreground -k 5 $HULL_TEST_TIMEOUT $HULL --root $ROOT run --bundle $BUNDLE $1" /dev/null </dev/null
+    in_script "$(hull_cmd) run --bundle $BUNDLE $1"
 }
 
 # new_bundle NAME: another bundle in the test's directory; prints its path.

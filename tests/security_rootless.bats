@@ -52,7 +52,7 @@ sec_edit() { rl_edit "$@"; }
 sec_run() { rl_hull run "$1"; }
 sec_create() { rl_hull_detached create "$@"; }
 sec_start() { rl_hull start "$1"; }
-sec_run_tty() {
+sec_run_tty() { # (as hull_cmd, with timeout --foreground)
     run script -qec "setpriv --reuid $RL_USER --regid $RL_USER --clear-groups --reset-env \
         env XDG_RUNTIME_DIR=$RL/xdg sh -c 'cd $RL/bundle && exec timeout --foreground -k 5 30 $RL/hull run $1'" /dev/null </dev/null
 }

@@ -13,17 +13,6 @@ setup() {
     jq_edit '.process.terminal = true'
 }
 
-# in_script CMD: run the shell command CMD under script(1), i.e. with a real terminal as
-# stdin/stdout; stdin of script is $SCRIPT_INPUT (default: nothing).
-in_script() {
-    run script -qec "$1" /dev/null <<<"${SCRIPT_INPUT-}"
-}
-
-# HULL_CMD: the hull command line for use inside in_script.
-hull_cmd() {
-    printf 'timeout --foreground -k 5 %s %q --root %q' "$HULL_TEST_TIMEOUT" "$HULL" "$ROOT"
-}
-
 # recv_start SOCKET OUT [recvtty options]: a console socket receiver in the background.
 recv_start() {
     local sock=$1 out=$2

@@ -141,6 +141,19 @@ hull_with_signals_off() {
 # shows it (grep -E '^Sig(Blk|Ign):').
 NO_SIGNALS_OFF=$'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000'
 
+# in_script CMD: run the shell command CMD under script(1), i.e. with a real terminal as
+# stdin/stdout; stdin of script is $SCRIPT_INPUT (default: nothing).
+in_script() {
+    run script -qec "$1" /dev/null <<<"${SCRIPT_INPUT-}"
+}
+
+# hull_cmd: the hull command line for use inside in_script. --foreground: timeout would
+# otherwise run hull in a process group of its own, a background job of script's
+# terminal, which job control stops (SIGTTOU) when hull sets that terminal raw.
+hull_cmd() {
+    printf 'timeout --foreground -k 5 %s %q --root %q' "$HULL_TEST_TIMEOUT" "$HULL" "$ROOT"
+}
+
 # run_hull ARGS...: `run` of hull, stdout and stderr merged in $output ($stderr cleared, so
 # assert_output_contains never matches a previous command's stderr).
 run_hull() {
