@@ -48,12 +48,17 @@
 #include "capabilities.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "cpu_affinity.h"
+#include "io_priority.h"
 #include "log.h"
 #include "lsm.h"
+#include "memory_policy.h"
 #include "namespaces.h"
+#include "personality.h"
 #include "process.h"
 #include "procfs.h"
 #include "rlimits.h"
+#include "scheduler.h"
 #include "seccomp.h"
 #include "signals.h"
 #include "spawn.h"
@@ -339,6 +344,7 @@ static herr build_process(struct exec_run *r)
   if (p->capabilities)
     TRY(capabilities_validate(p->capabilities));
   TRY(lsm_validate_process(p));
+  TRY(cpu_affinity_validate(p->execCPUAffinity));
   if (p->terminal && r->o->detach && !r->o->console_socket)
     return herr_new("--tty with --detach needs --console-socket to hand the terminal to");
   if (!p->terminal && r->o->console_socket)
@@ -484,6 +490,8 @@ static herr joiner_steps(struct exec_run *r)
     return herr_sys("prctl(PR_SET_PDEATHSIG)");
   if (r->x.p.has_oomScoreAdj)
     TRY(process_set_oom_score_adj(&r->x.p));
+  /* execCPUAffinity.initial before the cgroup, or every CPU it allows. */
+  TRY(cpu_affinity_apply_initial(0, r->x.p.execCPUAffinity));
   TRY(join_cgroup(r));
   TRY(join_namespaces(r));
   pid_t pid;
@@ -560,6 +568,17 @@ static herr install_seccomp(struct exec_run *r, bool privileged)
   return seccomp_install(r->seccomp, &r->listener, state, privileged);
 }
 
+/* As init.c set_scheduling: the container's memory policy and personality,
+ * this process's I/O priority and scheduler. */
+static herr set_scheduling(struct exec_run *r)
+{
+  const struct oci_linux *l = r->cfg->linux_;
+  TRY(memory_policy_apply(l ? l->memoryPolicy : NULL));
+  TRY(personality_apply(l ? l->personality : NULL));
+  TRY(io_priority_apply(r->x.p.ioPriority));
+  return scheduler_apply(r->x.p.scheduler);
+}
+
 /* The container's set-up order (init.c become_process), on a process that
  * joined rather than created the namespaces.  The seccomp filter comes last
  * (or just before the capabilities are dropped, when the process would not
@@ -582,6 +601,7 @@ static herr process_steps(struct exec_run *r, char **executable, struct trampoli
   TRY(trampoline_prepare(t));
   bool seccomp_early = seccomp_needs_privileged_load(r->seccomp, p);
   signals_reset_defaults(); /* before seccomp, which may filter rt_sigaction */
+  TRY(set_scheduling(r));
   TRY(lsm_set_exec_labels(p));
   TRY(capabilities_apply_bounding(p->capabilities));
   TRY(process_switch_user(p));
@@ -591,6 +611,7 @@ static herr process_steps(struct exec_run *r, char **executable, struct trampoli
   TRY(capabilities_apply_sets(p->capabilities));
   TRY(process_set_no_new_privileges(p));
   TRY(prepare_fds(r->o->preserve_fds));
+  TRY(cpu_affinity_apply_final(p->execCPUAffinity));
   TRY(trampoline_pass_fd(r->sync[1]));
   if (!seccomp_early)
     TRY(install_seccomp(r, false));

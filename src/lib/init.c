@@ -24,18 +24,23 @@
 
 #include "capabilities.h"
 #include "cleanup.h"
+#include "cpu_affinity.h"
 #include "fault.h"
 #include "devices.h"
 #include "hooks.h"
 #include "inroot.h"
+#include "io_priority.h"
 #include "log.h"
 #include "lsm.h"
 #include "masked_paths.h"
+#include "memory_policy.h"
 #include "mounts.h"
+#include "personality.h"
 #include "process.h"
 #include "procfs.h"
 #include "rlimits.h"
 #include "rootfs.h"
+#include "scheduler.h"
 #include "seccomp.h"
 #include "signals.h"
 #include "state.h"
@@ -360,6 +365,20 @@ static herr install_seccomp(struct init_run *r, bool privileged)
   return seccomp_install(r->ctx->seccomp, &r->listener, state, privileged);
 }
 
+/* process.scheduler, process.ioPriority, linux.memoryPolicy and
+ * linux.personality outlive execve.  Set after the startContainer hooks (a
+ * SCHED_DEADLINE process may not fork them) and while we keep the
+ * capabilities a real-time policy or a lower nice needs. */
+static herr set_scheduling(struct init_run *r)
+{
+  const struct oci_process *p = r->ctx->cfg->process;
+  const struct oci_linux *l = r->ctx->cfg->linux_;
+  TRY(memory_policy_apply(l ? l->memoryPolicy : NULL));
+  TRY(personality_apply(l ? l->personality : NULL));
+  TRY(io_priority_apply(p->ioPriority));
+  return scheduler_apply(p->scheduler);
+}
+
 /* The seccomp filter comes last, right before execve, so that it filters the
  * user's program and not hull's own set-up.  Without noNewPrivileges the
  * kernel takes a filter only from a process with CAP_SYS_ADMIN: when the
@@ -371,6 +390,7 @@ static herr become_process(struct init_run *r)
   const struct oci_process *p = r->ctx->cfg->process;
   bool seccomp_early = seccomp_needs_privileged_load(r->ctx->seccomp, p);
   signals_reset_defaults(); /* before seccomp, which may filter rt_sigaction */
+  TRY(set_scheduling(r));
   TRY(lsm_set_exec_labels(p));
   TRY(capabilities_apply_bounding(p->capabilities));
   TRY(process_switch_user(p));
@@ -383,6 +403,7 @@ static herr become_process(struct init_run *r)
   TRY(capabilities_apply_sets(p->capabilities));
   TRY(process_set_no_new_privileges(p));
   TRY(prepare_fds(r));
+  TRY(cpu_affinity_apply_final(p->execCPUAffinity));
   TRY(trampoline_pass_fd(r->exec_fifo));
   if (!seccomp_early)
     TRY(install_seccomp(r, false));

@@ -16,12 +16,14 @@
 
 #include "capabilities.h"
 #include "cgroup.h"
+#include "cpu_affinity.h"
 #include "cleanup.h"
 #include "fault.h"
 #include "hooks.h"
 #include "init.h"
 #include "log.h"
 #include "lsm.h"
+#include "memory_policy.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp.h"
@@ -103,6 +105,9 @@ static herr validate_config(struct spawn *s)
   /* Compiling is the check: libseccomp refuses what it cannot express. */
   TRY(seccomp_compile(cfg->linux_ ? cfg->linux_->seccomp : NULL, &s->seccomp));
   TRY(validate_terminal(s));
+  TRY(memory_policy_validate(cfg->linux_ ? cfg->linux_->memoryPolicy : NULL));
+  if (cfg->process)
+    TRY(cpu_affinity_validate(cfg->process->execCPUAffinity));
   /* Where the cgroup goes, and whether this host has what linux.resources asks. */
   TRY(cgroup_prepare(s->o->id, s->o->root, cfg->linux_, &s->cg));
   if (!cfg->process)
@@ -272,10 +277,15 @@ static herr receive_terminal(struct spawn *s)
 
 /* Into its cgroup, before it does anything; unless clone3 put it there (on a
  * v2-only host): writing cgroup.procs again would cost an RCU grace period
- * (the kernel write-locks cgroup_threadgroup_rwsem) for nothing. */
+ * (the kernel write-locks cgroup_threadgroup_rwsem) for nothing.  Its CPU
+ * affinity first: execCPUAffinity.initial, or every CPU the cgroup allows
+ * rather than hull's own (cpu_affinity.h). */
 static herr place_in_cgroup(struct spawn *s)
 {
-  herr e = s->born_in_cgroup ? NULL : cgroup_add_pid(s->cg, s->pid);
+  const struct oci_process *p = s->cfg->process;
+  herr e = cpu_affinity_apply_initial(s->pid, p ? p->execCPUAffinity : NULL);
+  if (!e && !s->born_in_cgroup)
+    e = cgroup_add_pid(s->cg, s->pid);
   if (e) {
     sync_send_error(s->sync[0], e);
     return e;

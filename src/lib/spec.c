@@ -16,9 +16,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <sys/personality.h>
+
 #include <linux/ioprio.h>
+#include <linux/mempolicy.h>
+#include <linux/sched.h>
 
 #include "cleanup.h"
+#include "cpulist.h"
 #include "json.h"
 
 /* json.c fills maps into struct json_kv and keyed objects through a leading
@@ -76,22 +81,45 @@ static const char *const seccomp_flags[] = {
   "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
 };
 
+/* set_mempolicy(2)'s modes and flags, by the numbers of <linux/mempolicy.h>
+ * (MPOL_WEIGHTED_INTERLEAVE is newer than some headers). */
 static const char *const memory_policy_modes[] = {
   "MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
   "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL,
 };
+static const int memory_policy_mode_nums[] = {
+  MPOL_DEFAULT, MPOL_BIND, MPOL_INTERLEAVE, 6 /* MPOL_WEIGHTED_INTERLEAVE */,
+  MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_LOCAL,
+};
+_Static_assert(ARRAY_LEN(memory_policy_modes) == ARRAY_LEN(memory_policy_mode_nums) + 1,
+               "one number per memory policy mode");
 
 static const char *const memory_policy_flags[] = {
   "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL,
 };
+static const unsigned memory_policy_flag_nums[] = {
+  MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES,
+};
+_Static_assert(ARRAY_LEN(memory_policy_flags) == ARRAY_LEN(memory_policy_flag_nums) + 1,
+               "one number per memory policy flag");
 
 static const char *const personality_domains[] = { "LINUX", "LINUX32", NULL };
+static const unsigned long personality_domain_nums[] = { PER_LINUX, PER_LINUX32 };
+_Static_assert(ARRAY_LEN(personality_domains) == ARRAY_LEN(personality_domain_nums) + 1,
+               "one number per personality domain");
 
 static const char *const scheduler_flags[] = {
   "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
   "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS",
   "SCHED_FLAG_UTIL_CLAMP_MIN", "SCHED_FLAG_UTIL_CLAMP_MAX", NULL,
 };
+static const uint64_t scheduler_flag_nums[] = {
+  SCHED_FLAG_RESET_ON_FORK, SCHED_FLAG_RECLAIM, SCHED_FLAG_DL_OVERRUN,
+  SCHED_FLAG_KEEP_POLICY, SCHED_FLAG_KEEP_PARAMS,
+  SCHED_FLAG_UTIL_CLAMP_MIN, SCHED_FLAG_UTIL_CLAMP_MAX,
+};
+_Static_assert(ARRAY_LEN(scheduler_flags) == ARRAY_LEN(scheduler_flag_nums) + 1,
+               "one number per scheduler flag");
 
 /* Names the decoder accepts, and the numbers they stand for, side by side. */
 static const char *const scheduler_policies[] = {
@@ -211,13 +239,23 @@ static herr check_page_size(const void *m)
   return ok ? NULL : herr_new("invalid page size \"%s\" (expected a size in KB, MB or GB, like \"2MB\")", s);
 }
 
-/* ^[0-9, -]*$ */
+/* "0-3,7" (cpulist.h): CPUs or memory nodes, refused here rather than by
+ * the kernel once the cgroup or the process exists. */
 static herr check_cpu_list(const void *m)
 {
-  const char *s = string_member(m);
-  return s[strspn(s, "0123456789, -")] == '\0'
-             ? NULL
-             : herr_new("invalid CPU list \"%s\" (expected digits, ',' and '-')", s);
+  struct cpulist l;
+  TRY(cpulist_parse(string_member(m), &l));
+  cpulist_free(&l);
+  return NULL;
+}
+
+/* linux.personality.flags: the spec defines none yet. */
+static herr refuse_personality_flags(const void *m)
+{
+  char **flags = *(char **const *)m;
+  return flags && flags[0]
+             ? herr_new("[0]: unknown flag \"%s\" (the runtime spec defines no personality flags)", flags[0])
+             : NULL;
 }
 
 /* ^MB:[^\n]*$ */
@@ -251,6 +289,42 @@ static herr resolve_io_priority(void *obj)
   if (i < 0)
     return herr_new(".class: unknown class \"%s\"", p->class);
   p->class_num = ioprio_class_nums[i];
+  if (p->priority < 0 || p->priority > 7)
+    return herr_new(".priority: %d out of range (0 to 7)", p->priority);
+  return NULL;
+}
+
+static bool is_realtime_policy(int policy)
+{
+  return policy == SCHED_FIFO || policy == SCHED_RR;
+}
+
+/* The combinations sched_setattr(2) would refuse, refused here with their
+ * field (as runc's validator does, and a little more). */
+static herr check_scheduler_combination(const struct oci_scheduler *s)
+{
+  if (s->policy_num == SCHED_ISO)
+    return herr_new(".policy: SCHED_ISO is reserved and not implemented by Linux");
+  if (s->has_nice && (s->nice < -20 || s->nice > 19))
+    return herr_new(".nice: %d out of range (-20 to 19)", s->nice);
+  if (is_realtime_policy(s->policy_num) && (s->priority < 1 || s->priority > 99))
+    return herr_new(".priority: %s needs a priority from 1 to 99, got %d", s->policy, s->priority);
+  if (!is_realtime_policy(s->policy_num) && s->priority != 0)
+    return herr_new(".priority: only SCHED_FIFO and SCHED_RR take a priority, not %s", s->policy);
+  if (s->policy_num != SCHED_DEADLINE) {
+    if (s->runtime || s->deadline || s->period)
+      return herr_new(".%s: only SCHED_DEADLINE takes runtime, deadline and period, not %s",
+                      s->runtime ? "runtime" : s->deadline ? "deadline" : "period", s->policy);
+    return NULL;
+  }
+  if (s->runtime == 0)
+    return herr_new(".runtime: SCHED_DEADLINE needs a runtime greater than 0");
+  if (s->deadline < s->runtime)
+    return herr_new(".deadline: %llu is less than the runtime %llu", (unsigned long long)s->deadline,
+                    (unsigned long long)s->runtime);
+  if (s->period && s->period < s->deadline)
+    return herr_new(".period: %llu is less than the deadline %llu", (unsigned long long)s->period,
+                    (unsigned long long)s->deadline);
   return NULL;
 }
 
@@ -261,7 +335,61 @@ static herr resolve_scheduler(void *obj)
   if (i < 0)
     return herr_new(".policy: unknown policy \"%s\"", s->policy);
   s->policy_num = scheduler_policy_nums[i];
+  s->flags_num = 0;
+  for (size_t f = 0; f < s->n_flags; f++)
+    s->flags_num |= scheduler_flag_nums[list_index(scheduler_flags, s->flags[f])];
+  return check_scheduler_combination(s);
+}
+
+static bool has_nodes(const char *nodes)
+{
+  return nodes && nodes[strspn(nodes, " \t")];
+}
+
+/* set_mempolicy(2): MPOL_DEFAULT and MPOL_LOCAL take no nodes, BIND,
+ * INTERLEAVE, WEIGHTED_INTERLEAVE and PREFERRED_MANY at least one; STATIC
+ * and RELATIVE nodes exclude each other. */
+static herr resolve_memory_policy(void *obj)
+{
+  struct oci_memory_policy *mp = obj;
+  int i = list_index(memory_policy_modes, mp->mode);
+  if (i < 0)
+    return herr_new(".mode: unknown mode \"%s\"", mp->mode);
+  mp->mode_num = memory_policy_mode_nums[i];
+  mp->flags_num = 0;
+  for (size_t f = 0; f < mp->n_flags; f++)
+    mp->flags_num |= memory_policy_flag_nums[list_index(memory_policy_flags, mp->flags[f])];
+  bool nodes = has_nodes(mp->nodes);
+  if ((mp->mode_num == MPOL_DEFAULT || mp->mode_num == MPOL_LOCAL) && nodes)
+    return herr_new(".nodes: %s takes no nodes, got \"%s\"", mp->mode, mp->nodes);
+  if (mp->mode_num != MPOL_DEFAULT && mp->mode_num != MPOL_LOCAL &&
+      mp->mode_num != MPOL_PREFERRED && !nodes)
+    return herr_new(".nodes: %s needs at least one node", mp->mode);
+  if (mp->mode_num == MPOL_DEFAULT && mp->n_flags)
+    return herr_new(".flags[0]: MPOL_DEFAULT takes no flags");
+  if ((mp->flags_num & MPOL_F_STATIC_NODES) && (mp->flags_num & MPOL_F_RELATIVE_NODES))
+    return herr_new(".flags: MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
   return NULL;
+}
+
+static herr resolve_personality(void *obj)
+{
+  struct oci_personality *p = obj;
+  int i = list_index(personality_domains, p->domain);
+  if (i < 0)
+    return herr_new(".domain: unknown domain \"%s\"", p->domain);
+  p->domain_num = personality_domain_nums[i];
+  return NULL;
+}
+
+const char *const *oci_memory_policy_modes(void)
+{
+  return memory_policy_modes;
+}
+
+const char *const *oci_memory_policy_flags(void)
+{
+  return memory_policy_flags;
 }
 
 /* Each resource once: setrlimit() twice would silently keep the last. */
@@ -492,7 +620,7 @@ TYPE(process_type, S, process_fields, check_process);
 #define S struct oci_namespace
 static const struct json_field namespace_fields[] = {
   F(S, type, JK_ENUM, REQUIRED, ONE_OF(ns_type_names)),
-  F(S, path, JK_STRING),
+  F(S, path, JK_STRING, CHECK(check_absolute_path)), /* config-linux.md: MUST be absolute */
   END
 };
 TYPE(namespace_type, S, namespace_fields, NULL);
@@ -557,8 +685,8 @@ static const struct json_field cpu_fields[] = {
   F_OPT(S, period, JK_UINT64),
   F_OPT(S, realtimeRuntime, JK_INT64),
   F_OPT(S, realtimePeriod, JK_UINT64),
-  F(S, cpus, JK_STRING),
-  F(S, mems, JK_STRING),
+  F(S, cpus, JK_STRING, CHECK(check_cpu_list)),
+  F(S, mems, JK_STRING, CHECK(check_cpu_list)),
   F_OPT(S, idle, JK_INT64),
   END
 };
@@ -713,20 +841,20 @@ TYPE(intel_rdt_type, S, intel_rdt_fields, NULL);
 #define S struct oci_memory_policy
 static const struct json_field memory_policy_fields[] = {
   F(S, mode, JK_STRING, REQUIRED, ONE_OF(memory_policy_modes)),
-  F(S, nodes, JK_STRING),
+  F(S, nodes, JK_STRING, CHECK(check_cpu_list)),
   F_LIST(S, flags, JK_STRV, ONE_OF(memory_policy_flags)),
   END
 };
-TYPE(memory_policy_type, S, memory_policy_fields, NULL);
+TYPE(memory_policy_type, S, memory_policy_fields, resolve_memory_policy);
 #undef S
 
 #define S struct oci_personality
 static const struct json_field personality_fields[] = {
   F(S, domain, JK_STRING, REQUIRED, ONE_OF(personality_domains)),
-  F_LIST(S, flags, JK_STRV),
+  F_LIST(S, flags, JK_STRV, CHECK(refuse_personality_flags)),
   END
 };
-TYPE(personality_type, S, personality_fields, NULL);
+TYPE(personality_type, S, personality_fields, resolve_personality);
 #undef S
 
 #define S struct oci_time_offset

@@ -124,6 +124,7 @@ struct oci_scheduler {
   uint64_t runtime;
   uint64_t deadline;
   uint64_t period;
+  uint64_t flags_num; /* SCHED_FLAG_* of flags, or'ed */
 };
 
 struct oci_cpu_affinity {
@@ -366,12 +367,15 @@ struct oci_memory_policy {
   char *nodes;
   char **flags;
   size_t n_flags;
+  int mode_num;       /* MPOL_* */
+  unsigned flags_num; /* MPOL_F_* of flags, or'ed */
 };
 
 struct oci_personality {
   char *domain; /* LINUX | LINUX32 */
   char **flags;
   size_t n_flags;
+  unsigned long domain_num; /* PER_LINUX | PER_LINUX32 */
 };
 
 struct oci_time_offset {
@@ -453,6 +457,10 @@ void oci_resources_free(struct oci_resources *r);
 const char *oci_default_config_json(void);
 /* The same for an unprivileged user (`hull spec --rootless`); caller frees. */
 herr oci_default_config_json_rootless(unsigned uid, unsigned gid, char **out);
+
+/* linux.memoryPolicy's modes and flags as the spec names them (for features). */
+const char *const *oci_memory_policy_modes(void);
+const char *const *oci_memory_policy_flags(void);
 
 /* Namespace type names as in the spec ("pid", "network", ...). */
 const char *oci_ns_type_name(enum oci_ns_type t);
