@@ -845,6 +845,173 @@ static herr check_depth(const char *text, size_t len)
   return NULL;
 }
 
+/* ---- strings with a NUL ---- */
+
+/* yajl_tree keeps a string as a C string: "FOO=a\u0000BAR=evil" would reach
+ * the decoder as "FOO=a", and a policy checker that reads the whole string
+ * would see something else than hull applies.  Only yajl's stream callbacks
+ * hand the length, so one pass with them refuses such a string (value or
+ * property name) anywhere in the text, naming its path. */
+struct scan_frame {
+  bool array;
+  size_t index; /* array: the element being read */
+  char *key;    /* object: the property being read */
+};
+
+struct nul_scan {
+  struct scan_frame stack[JSON_MAX_DEPTH + 1];
+  size_t depth;
+  const char *root_path;
+  herr err;
+};
+
+/* A property name as the decoder's paths write it: .name, or ["a.b"]. */
+static void write_scan_key(FILE *f, const char *key, bool first)
+{
+  bool plain = *key && strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                           strlen(key);
+  if (!plain)
+    write_quoted_key(f, key);
+  else
+    fprintf(f, first ? "%s" : ".%s", key);
+}
+
+static herr scan_err(const struct nul_scan *sc, const char *what)
+{
+  _cleanup_free_ char *path = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&path, &len);
+  if (!f)
+    return herr_errno(ENOMEM, "reading JSON");
+  fputs(sc->root_path, f);
+  bool first = !*sc->root_path;
+  for (size_t i = 0; i < sc->depth; i++) {
+    const struct scan_frame *fr = &sc->stack[i];
+    if (fr->array)
+      fprintf(f, "[%zu]", fr->index);
+    else if (fr->key)
+      write_scan_key(f, fr->key, first);
+    else
+      break;
+    first = false;
+  }
+  fclose(f);
+  return herr_new("%s%s%s contains a NUL character (\\u0000): refused rather than cut there",
+                  path, *path ? ": " : "", what);
+}
+
+static void scan_value_done(struct nul_scan *sc)
+{
+  if (sc->depth && sc->stack[sc->depth - 1].array)
+    sc->stack[sc->depth - 1].index++;
+}
+
+static int scan_scalar(void *ctx)
+{
+  scan_value_done(ctx);
+  return 1;
+}
+
+static int scan_bool(void *ctx, int b)
+{
+  (void)b;
+  return scan_scalar(ctx);
+}
+
+static int scan_number(void *ctx, const char *s, size_t len)
+{
+  (void)s;
+  (void)len;
+  return scan_scalar(ctx);
+}
+
+static int scan_string(void *ctx, const unsigned char *s, size_t len)
+{
+  struct nul_scan *sc = ctx;
+  if (memchr(s, '\0', len)) {
+    sc->err = scan_err(sc, "the string");
+    return 0;
+  }
+  return scan_scalar(ctx);
+}
+
+static int scan_push(struct nul_scan *sc, bool array)
+{
+  if (sc->depth == JSON_MAX_DEPTH + 1)
+    return 0; /* check_depth() refused deeper texts already */
+  sc->stack[sc->depth++] = (struct scan_frame){ .array = array };
+  return 1;
+}
+
+static int scan_pop(void *ctx)
+{
+  struct nul_scan *sc = ctx;
+  if (sc->depth)
+    free(sc->stack[--sc->depth].key);
+  scan_value_done(sc);
+  return 1;
+}
+
+static int scan_start_map(void *ctx)
+{
+  return scan_push(ctx, false);
+}
+
+static int scan_start_array(void *ctx)
+{
+  return scan_push(ctx, true);
+}
+
+static int scan_map_key(void *ctx, const unsigned char *s, size_t len)
+{
+  struct nul_scan *sc = ctx;
+  struct scan_frame *fr = &sc->stack[sc->depth - 1];
+  free(fr->key);
+  fr->key = strndup((const char *)s, len); /* up to the NUL, if any */
+  if (!fr->key) {
+    sc->err = herr_errno(ENOMEM, "reading JSON");
+    return 0;
+  }
+  if (memchr(s, '\0', len)) {
+    sc->err = scan_err(sc, "the property name");
+    return 0;
+  }
+  return 1;
+}
+
+static const yajl_callbacks nul_scan_callbacks = {
+  .yajl_null = scan_scalar,
+  .yajl_boolean = scan_bool,
+  .yajl_number = scan_number,
+  .yajl_string = scan_string,
+  .yajl_start_map = scan_start_map,
+  .yajl_map_key = scan_map_key,
+  .yajl_end_map = scan_pop,
+  .yajl_start_array = scan_start_array,
+  .yajl_end_array = scan_pop,
+};
+
+/* Malformed JSON is left to yajl_tree_parse's report (invalid_json). */
+static herr refuse_nul_strings(const char *text, size_t len, const char *root_path)
+{
+  struct nul_scan *sc = calloc(1, sizeof(*sc));
+  if (!sc)
+    return herr_errno(ENOMEM, "reading JSON");
+  sc->root_path = root_path;
+  yajl_handle h = yajl_alloc(&nul_scan_callbacks, NULL, sc);
+  if (h) {
+    yajl_config(h, yajl_allow_comments, 1); /* as yajl_tree_parse does */
+    if (yajl_parse(h, (const unsigned char *)text, len) == yajl_status_ok)
+      yajl_complete_parse(h);
+    yajl_free(h);
+  }
+  herr e = h ? sc->err : herr_errno(ENOMEM, "reading JSON");
+  while (sc->depth)
+    free(sc->stack[--sc->depth].key);
+  free(sc);
+  return e;
+}
+
 herr json_decode(const char *json, size_t len, const struct json_type *type,
                  const char *root_path, void **out)
 {
@@ -853,6 +1020,7 @@ herr json_decode(const char *json, size_t len, const struct json_type *type,
     return herr_new("invalid JSON: NUL byte at offset %zu",
                     (size_t)((const char *)memchr(json, '\0', len) - json));
   TRY(check_depth(json, len));
+  TRY(refuse_nul_strings(json, len, root_path ? root_path : ""));
   /* yajl_tree_parse wants a NUL-terminated text. */
   _cleanup_free_ char *text = strndup(json, len);
   if (!text)
