@@ -86,6 +86,17 @@ static void write_seccomp(struct json_writer *w)
   jw_end_object(w);
 }
 
+/* features-linux.md "MemoryPolicy": the modes and flags the decoder takes
+ * (set_mempolicy(2) may still refuse one this kernel lacks). */
+static void write_memory_policy(struct json_writer *w)
+{
+  jw_key(w, "memoryPolicy");
+  jw_begin_object(w);
+  write_strings(w, "modes", oci_memory_policy_modes());
+  write_strings(w, "flags", oci_memory_policy_flags());
+  jw_end_object(w);
+}
+
 /* hull's own cgroupfs manager drives v1, v2 and hybrid hosts (cgroup.c) and
  * the rdma controller; it does not place containers through systemd. */
 static void write_cgroup(struct json_writer *w)
@@ -108,6 +119,7 @@ static void write_linux(struct json_writer *w)
   write_capabilities(w);
   write_cgroup(w);
   write_seccomp(w);
+  write_memory_policy(w);
   /* features-linux.md: whether hull can apply the labels, "irrelevant to
    * the availability" of the LSM on this host (create checks that). */
   write_enabled(w, "apparmor", true);

@@ -1,6 +1,7 @@
 /* seccomp.c - linux.seccomp: compile with libseccomp, load with seccomp(2),
  * hand the notify fd to the listener.  See seccomp.h. */
 #include "seccomp.h"
+#include "seccomp_names.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -51,78 +52,32 @@ struct seccomp_program {
 
 /* ---- name tables ------------------------------------------------------ */
 
-/* SCMP_ACT_* with their libseccomp values; ERRNO and TRACE carry a 16-bit
- * errno (config-linux.md: errnoRet, default EPERM). */
+/* From seccomp_names.h, the one list of each kind of name. */
+#define ACTION_DEF(name, value, takes_errno) { #name, value, takes_errno },
+#define OPERATOR_DEF(name) { #name, name },
+#define FLAG_DEF(name, probe_with) { #name, name, probe_with },
+
 static const struct action_def {
   const char *name;
   uint32_t value;
   bool takes_errno;
-} actions[] = {
-  { "SCMP_ACT_KILL", SCMP_ACT_KILL, false },
-  { "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
-  { "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
-  { "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
-  { "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
-  { "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
-  { "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
-  { "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
-  { "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false },
-};
-static const char *const action_names[] = {
-  "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-  "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",
-  "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL,
-};
-_Static_assert(ARRAY_LEN(action_names) == ARRAY_LEN(actions) + 1, "one name per action");
+} actions[] = { SECCOMP_ACTIONS(ACTION_DEF) };
+static const char *const action_names[] = { SECCOMP_ACTIONS(SECCOMP_NAME3) NULL };
 
 static const struct {
   const char *name;
   enum scmp_compare op;
-} operators[] = {
-  { "SCMP_CMP_NE", SCMP_CMP_NE },
-  { "SCMP_CMP_LT", SCMP_CMP_LT },
-  { "SCMP_CMP_LE", SCMP_CMP_LE },
-  { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-  { "SCMP_CMP_GE", SCMP_CMP_GE },
-  { "SCMP_CMP_GT", SCMP_CMP_GT },
-  { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
-};
-static const char *const operator_names[] = {
-  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
-  "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
-};
-_Static_assert(ARRAY_LEN(operator_names) == ARRAY_LEN(operators) + 1, "one name per operator");
+} operators[] = { SECCOMP_OPERATORS(OPERATOR_DEF) };
+static const char *const operator_names[] = { SECCOMP_OPERATORS(SECCOMP_NAME1) NULL };
 
-/* The flags of seccomp(2).  WAIT_KILLABLE_RECV is only valid together with
- * NEW_LISTENER, so the kernel is asked about it with that one. */
 static const struct {
   const char *name;
   unsigned int flag;
   unsigned int probe_with;
-} flags[] = {
-  { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 0 },
-  { "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, 0 },
-  { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, 0 },
-  { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
-    SECCOMP_FILTER_FLAG_NEW_LISTENER },
-};
-static const char *const flag_names[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-  "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
-};
-_Static_assert(ARRAY_LEN(flag_names) == ARRAY_LEN(flags) + 1, "one name per flag");
+} flags[] = { SECCOMP_FLAGS(FLAG_DEF) };
+static const char *const flag_names[] = { SECCOMP_FLAGS(SECCOMP_NAME2) NULL };
 
-/* Every SCMP_ARCH_* of the spec; libseccomp resolves the lower-case suffix
- * ("SCMP_ARCH_X86_64" -> "x86_64") if this version knows it. */
-static const char *const arch_names[] = {
-  "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
-  "SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
-  "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
-  "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-  "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",
-  "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_PARISC",
-  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", NULL,
-};
+static const char *const arch_names[] = { SECCOMP_ARCHS(SECCOMP_NAME1) NULL };
 
 /* Syscalls hull itself makes after the filter is loaded and before the
  * listener has the notify fd: notifying them would wait for an answer that

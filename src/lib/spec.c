@@ -25,6 +25,7 @@
 #include "cleanup.h"
 #include "cpulist.h"
 #include "json.h"
+#include "seccomp_names.h"
 
 /* json.c fills maps into struct json_kv and keyed objects through a leading
  * `char *key`; the spec structs must have those layouts. */
@@ -55,31 +56,10 @@ static const char *const rootfs_propagations[] = {
   "private", "shared", "slave", "unbindable", NULL,
 };
 
-static const char *const seccomp_actions[] = {
-  "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-  "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",
-  "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL,
-};
-
-static const char *const seccomp_operators[] = {
-  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
-  "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
-};
-
-static const char *const seccomp_archs[] = {
-  "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
-  "SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
-  "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
-  "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-  "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",
-  "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_PARISC",
-  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", NULL,
-};
-
-static const char *const seccomp_flags[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-  "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
-};
+static const char *const seccomp_actions[] = { SECCOMP_ACTIONS(SECCOMP_NAME3) NULL };
+static const char *const seccomp_operators[] = { SECCOMP_OPERATORS(SECCOMP_NAME1) NULL };
+static const char *const seccomp_archs[] = { SECCOMP_ARCHS(SECCOMP_NAME1) NULL };
+static const char *const seccomp_flags[] = { SECCOMP_FLAGS(SECCOMP_NAME2) NULL };
 
 /* set_mempolicy(2)'s modes and flags, by the numbers of <linux/mempolicy.h>
  * (MPOL_WEIGHTED_INTERLEAVE is newer than some headers). */
