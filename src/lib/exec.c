@@ -340,6 +340,7 @@ static herr build_process(struct exec_run *r)
     TRY(process_from_args(r));
   apply_options(r);
   const struct oci_process *p = &r->x.p;
+  TRY(oci_process_refuse_unsupported(p));
   TRY(process_validate(p));
   if (p->capabilities)
     TRY(capabilities_validate(p->capabilities));

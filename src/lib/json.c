@@ -681,6 +681,135 @@ static herr decode_object(const struct json_type *t, yajl_val v, void *obj,
   return NULL;
 }
 
+/* ---- refused fields ---- */
+
+/* Whether a decoded member asks for anything: present with a flag, a
+ * non-empty list, a string or object, a true or non-zero scalar. */
+static bool member_asks(const struct json_field *f, const void *base)
+{
+  const char *m = (const char *)base + f->offset;
+  size_t n = 0;
+  if (f->has_flag)
+    return *(const bool *)((const char *)base + f->has_offset);
+  switch (f->kind) {
+  case JK_STRV:
+  case JK_ARRAY:
+  case JK_MAP_STRING:
+  case JK_MAP_OBJECT:
+  case JK_UINT32V:
+    memcpy(&n, (const char *)base + f->count_offset, sizeof n);
+    return n > 0;
+  case JK_STRING:
+  case JK_OBJECT:
+    return *(void *const *)m != NULL;
+  case JK_BOOL:
+    return *(const bool *)m;
+  case JK_INLINE:
+    return true;
+  case JK_ENUM:
+  case JK_INT32:
+  case JK_UINT32:
+    return *(const int32_t *)m != 0;
+  case JK_UINT16:
+    return *(const uint16_t *)m != 0;
+  case JK_INT64:
+  case JK_UINT64:
+    return *(const uint64_t *)m != 0;
+  }
+  return false;
+}
+
+static herr refuse_in_object(const struct json_type *t, const void *obj, const struct jpath *p);
+
+static herr refuse_in_member(const struct json_field *f, const void *base, const struct jpath *p)
+{
+  const char *m = (const char *)base + f->offset;
+  size_t n = 0;
+  if (f->kind == JK_ARRAY || f->kind == JK_MAP_OBJECT)
+    memcpy(&n, (const char *)base + f->count_offset, sizeof n);
+  switch (f->kind) {
+  case JK_OBJECT:
+    return *(void *const *)m ? refuse_in_object(f->type, *(void *const *)m, p) : NULL;
+  case JK_INLINE:
+    return refuse_in_object(f->type, m, p);
+  case JK_ARRAY:
+  case JK_MAP_OBJECT:
+    for (size_t i = 0; i < n; i++) {
+      const char *elem = *(const char *const *)m + i * f->type->size;
+      struct jpath item = { .up = p, .seg = SEG_INDEX, .index = i };
+      if (f->kind == JK_MAP_OBJECT)
+        item = (struct jpath){ .up = p, .seg = SEG_KEY, .name = *(char *const *)elem };
+      TRY(refuse_in_object(f->type, elem, &item));
+    }
+    return NULL;
+  default:
+    return NULL;
+  }
+}
+
+static herr refuse_in_object(const struct json_type *t, const void *obj, const struct jpath *p)
+{
+  for (const struct json_field *f = t->fields; f->name; f++) {
+    struct jpath fp = { .up = p, .seg = SEG_FIELD, .name = f->name };
+    if (f->refused && member_asks(f, obj))
+      return path_err(&fp, "not supported: %s", f->refused);
+    if (!f->refused && f->type)
+      TRY(refuse_in_member(f, obj, &fp));
+  }
+  return NULL;
+}
+
+herr json_refuse_unsupported(const struct json_type *type, const void *obj, const char *root_path)
+{
+  struct jpath root = { .seg = SEG_ROOT, .name = root_path ? root_path : "" };
+  return obj ? refuse_in_object(type, obj, &root) : NULL;
+}
+
+/* ---- the guard: every field applied or refused ---- */
+
+struct seen_types {
+  const struct json_type *types[256];
+  size_t n;
+};
+
+static bool first_visit(struct seen_types *seen, const struct json_type *t)
+{
+  for (size_t i = 0; i < seen->n; i++)
+    if (seen->types[i] == t)
+      return false;
+  if (seen->n < sizeof(seen->types) / sizeof(seen->types[0]))
+    seen->types[seen->n++] = t;
+  return true;
+}
+
+static herr check_type_applied(const struct json_type *t, const char *path, struct seen_types *seen)
+{
+  if (!first_visit(seen, t))
+    return NULL;
+  for (const struct json_field *f = t->fields; f->name; f++) {
+    _cleanup_free_ char *fpath = NULL;
+    if (asprintf(&fpath, "%s%s%s", path, *path ? "." : "", f->name) < 0)
+      return herr_errno(ENOMEM, "json_check_applied");
+    if (!f->applied_by == !f->refused)
+      return herr_new("%s: decoded, but %s", fpath,
+                      f->applied_by ? "both applied and refused" : "neither applied nor refused");
+    if (f->refused || !f->type)
+      continue;
+    const char *suffix = f->kind == JK_ARRAY ? "[]" : f->kind == JK_MAP_OBJECT ? "{}" : "";
+    _cleanup_free_ char *inner = NULL;
+    if (asprintf(&inner, "%s%s", fpath, suffix) < 0)
+      return herr_errno(ENOMEM, "json_check_applied");
+    TRY(check_type_applied(f->type, inner, seen));
+  }
+  return NULL;
+}
+
+herr json_check_applied(const struct json_type *type, const char *root_path)
+{
+  struct seen_types seen = { .n = 0 };
+  return check_type_applied(type, root_path ? root_path : "", &seen);
+}
+
 /* ---- freeing ---- */
 
 static void free_members(const struct json_type *t, void *obj);
@@ -852,28 +981,55 @@ static herr check_depth(const char *text, size_t len)
  * would see something else than hull applies.  Only yajl's stream callbacks
  * hand the length, so one pass with them refuses such a string (value or
  * property name) anywhere in the text, naming its path. */
+/* An open object or array, with what the decoder's tables say of it, so
+ * that the path reads as the decoder's would: a map's keys as ["k"], a
+ * struct's properties (and those of unknown objects) as .k. */
 struct scan_frame {
   bool array;
-  size_t index; /* array: the element being read */
-  char *key;    /* object: the property being read */
+  bool map;
+  const struct json_type *type; /* struct: its type; map, array: its elements'; NULL: unknown */
+  size_t index;                 /* array: the element being read */
+  char *key;                    /* object: the property being read */
 };
 
 struct nul_scan {
   struct scan_frame stack[JSON_MAX_DEPTH + 1];
   size_t depth;
+  const struct json_type *root_type;
   const char *root_path;
   herr err;
 };
 
-/* A property name as the decoder's paths write it: .name, or ["a.b"]. */
-static void write_scan_key(FILE *f, const char *key, bool first)
+static const struct json_field *find_field(const struct json_type *t, const char *name)
 {
-  bool plain = *key && strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
-                           strlen(key);
-  if (!plain)
-    write_quoted_key(f, key);
-  else
-    fprintf(f, first ? "%s" : ".%s", key);
+  for (const struct json_field *f = t ? t->fields : NULL; f && f->name; f++)
+    if (!strcmp(f->name, name))
+      return f;
+  return NULL;
+}
+
+/* The frame of an object or array that starts now, inside the current one. */
+static struct scan_frame frame_for_value(const struct nul_scan *sc, bool array)
+{
+  struct scan_frame fr = { .array = array };
+  if (!sc->depth) {
+    fr.type = array ? NULL : sc->root_type;
+    return fr;
+  }
+  const struct scan_frame *up = &sc->stack[sc->depth - 1];
+  if (up->array || up->map) {
+    fr.type = array ? NULL : up->type;
+    return fr;
+  }
+  const struct json_field *f = up->key ? find_field(up->type, up->key) : NULL;
+  if (!f)
+    return fr;
+  bool object_kind = f->kind == JK_OBJECT || f->kind == JK_INLINE;
+  bool map_kind = f->kind == JK_MAP_OBJECT || f->kind == JK_MAP_STRING;
+  if ((array && f->kind == JK_ARRAY) || (!array && (object_kind || map_kind)))
+    fr.type = f->type;
+  fr.map = !array && map_kind;
+  return fr;
 }
 
 static herr scan_err(const struct nul_scan *sc, const char *what)
@@ -889,8 +1045,10 @@ static herr scan_err(const struct nul_scan *sc, const char *what)
     const struct scan_frame *fr = &sc->stack[i];
     if (fr->array)
       fprintf(f, "[%zu]", fr->index);
+    else if (fr->key && fr->map)
+      write_quoted_key(f, fr->key);
     else if (fr->key)
-      write_scan_key(f, fr->key, first);
+      fprintf(f, first ? "%s" : ".%s", fr->key);
     else
       break;
     first = false;
@@ -939,7 +1097,8 @@ static int scan_push(struct nul_scan *sc, bool array)
 {
   if (sc->depth == JSON_MAX_DEPTH + 1)
     return 0; /* check_depth() refused deeper texts already */
-  sc->stack[sc->depth++] = (struct scan_frame){ .array = array };
+  struct scan_frame fr = frame_for_value(sc, array);
+  sc->stack[sc->depth++] = fr;
   return 1;
 }
 
@@ -992,11 +1151,13 @@ static const yajl_callbacks nul_scan_callbacks = {
 };
 
 /* Malformed JSON is left to yajl_tree_parse's report (invalid_json). */
-static herr refuse_nul_strings(const char *text, size_t len, const char *root_path)
+static herr refuse_nul_strings(const char *text, size_t len, const struct json_type *type,
+                               const char *root_path)
 {
   struct nul_scan *sc = calloc(1, sizeof(*sc));
   if (!sc)
     return herr_errno(ENOMEM, "reading JSON");
+  sc->root_type = type;
   sc->root_path = root_path;
   yajl_handle h = yajl_alloc(&nul_scan_callbacks, NULL, sc);
   if (h) {
@@ -1020,7 +1181,7 @@ herr json_decode(const char *json, size_t len, const struct json_type *type,
     return herr_new("invalid JSON: NUL byte at offset %zu",
                     (size_t)((const char *)memchr(json, '\0', len) - json));
   TRY(check_depth(json, len));
-  TRY(refuse_nul_strings(json, len, root_path ? root_path : ""));
+  TRY(refuse_nul_strings(json, len, type, root_path ? root_path : ""));
   /* yajl_tree_parse wants a NUL-terminated text. */
   _cleanup_free_ char *text = strndup(json, len);
   if (!text)

@@ -88,6 +88,14 @@ struct json_field {
   /* Extra check after decoding this field, only when it is present; returns an
    * error about the value, without the path: the decoder prefixes it. */
   herr (*check)(const void *member);
+  /* Where the field takes effect, so that none is decoded and then ignored:
+   * `applied_by` names the engine function that applies it (spec.c's BY(),
+   * which the compiler checks names a declared function), or `refused` says
+   * why hull cannot apply it, and json_refuse_unsupported() refuses the field
+   * when it asks for anything ("linux.intelRdt: not supported: ...").  A table of config.json
+   * has one of the two on every field: json_check_applied() is the guard. */
+  const char *applied_by;
+  const char *refused;
 };
 
 struct json_type {
@@ -108,6 +116,18 @@ struct json_type {
  * *out is NULL and nothing is left allocated. */
 herr json_decode(const char *json, size_t len, const struct json_type *type,
                  const char *root_path, void **out);
+/* The first field of a decoded `obj` that is refused (json_field.refused)
+ * and asks for something (a non-empty list, a string, an object, a true or
+ * non-zero value), as "path: not supported: <why>"; NULL if none.  Decoding
+ * itself accepts such fields, so that a caller may still read a document. */
+herr json_refuse_unsupported(const struct json_type *type, const void *obj, const char *root_path);
+/* The guard against decoded-and-ignored fields: walks `type` and every type
+ * it reaches (not below a refused field, which is never decoded) and returns
+ * an error naming the first field that has neither `applied_by` nor
+ * `refused`, or has both: "process.scheduler.policy: decoded, but neither
+ * applied nor refused".  Paths write array elements as [] and map members
+ * as {}. */
+herr json_check_applied(const struct json_type *type, const char *root_path);
 /* Free a struct decoded with `type` (and the struct itself); NULL is fine. */
 void json_free(const struct json_type *type, void *obj);
 

@@ -95,6 +95,7 @@ static herr validate_terminal(struct spawn *s)
 static herr validate_config(struct spawn *s)
 {
   const struct oci_config *cfg = s->cfg;
+  TRY(oci_config_refuse_unsupported(cfg));
   TRY(ns_plan_prepare(cfg, &s->plan));
   TRY(uts_validate(cfg, s->plan.has[OCI_NS_UTS]));
   TRY(sysctl_validate(cfg->linux_, s->plan.has));

@@ -25,6 +25,28 @@
 #include "cleanup.h"
 #include "cpulist.h"
 #include "json.h"
+/* The engine functions the tables name in BY(): */
+#include "capabilities.h"
+#include "cgroup.h"
+#include "cpu_affinity.h"
+#include "devices.h"
+#include "hooks.h"
+#include "io_priority.h"
+#include "lsm.h"
+#include "masked_paths.h"
+#include "memory_policy.h"
+#include "mounts.h"
+#include "namespaces.h"
+#include "personality.h"
+#include "process.h"
+#include "rlimits.h"
+#include "rootfs.h"
+#include "scheduler.h"
+#include "seccomp.h"
+#include "state.h"
+#include "sysctl.h"
+#include "terminal.h"
+#include "uts.h"
 #include "seccomp_names.h"
 
 /* json.c fills maps into struct json_kv and keyed objects through a leading
@@ -229,15 +251,6 @@ static herr check_cpu_list(const void *m)
   return NULL;
 }
 
-/* linux.personality.flags: the spec defines none yet. */
-static herr refuse_personality_flags(const void *m)
-{
-  char **flags = *(char **const *)m;
-  return flags && flags[0]
-             ? herr_new("[0]: unknown flag \"%s\" (the runtime spec defines no personality flags)", flags[0])
-             : NULL;
-}
-
 /* ^MB:[^\n]*$ */
 static herr check_mem_bw_schema(const void *m)
 {
@@ -427,6 +440,14 @@ static herr check_linux(void *obj)
 #define OF(t) .type = &(t)
 #define ONE_OF(list) .enum_values = (list)
 #define CHECK(fn) .check = (fn)
+/* Every field says where it takes effect (json.h, json_check_applied()):
+ * BY(fn), the engine function that applies it (sizeof makes the compiler
+ * check that fn is declared, without calling or linking it), or
+ * REFUSED(why), which create and exec refuse when the field asks for
+ * anything (oci_config_refuse_unsupported()). */
+#define BY(fn) .applied_by = #fn + 0 * sizeof(&(fn))
+#define REFUSED(why) .refused = (why)
+#define NOT_YET(what) REFUSED(what " is not implemented by hull, which refuses it rather than ignore it")
 #define END { .name = NULL }
 #define STRINGIFY(x) #x
 #define TYPE_NAME(S) STRINGIFY(S) /* expands S first: "struct oci_hook" */
@@ -436,10 +457,10 @@ static herr check_linux(void *obj)
 /* ---- hooks ---- */
 #define S struct oci_hook
 static const struct json_field hook_fields[] = {
-  F(S, path, JK_STRING, REQUIRED, CHECK(check_absolute_path)),
-  F_LIST(S, args, JK_STRV),
-  F_LIST(S, env, JK_STRV),
-  F_OPT(S, timeout, JK_INT64, CHECK(check_positive)),
+  F(S, path, JK_STRING, REQUIRED, CHECK(check_absolute_path), BY(hooks_run)),
+  F_LIST(S, args, JK_STRV, BY(hooks_run)),
+  F_LIST(S, env, JK_STRV, BY(hooks_run)),
+  F_OPT(S, timeout, JK_INT64, CHECK(check_positive), BY(hooks_run)),
   END
 };
 TYPE(hook_type, S, hook_fields, NULL);
@@ -447,12 +468,12 @@ TYPE(hook_type, S, hook_fields, NULL);
 
 #define S struct oci_hooks
 static const struct json_field hooks_fields[] = {
-  F_LIST(S, prestart, JK_ARRAY, OF(hook_type)),
-  F_LIST(S, createRuntime, JK_ARRAY, OF(hook_type)),
-  F_LIST(S, createContainer, JK_ARRAY, OF(hook_type)),
-  F_LIST(S, startContainer, JK_ARRAY, OF(hook_type)),
-  F_LIST(S, poststart, JK_ARRAY, OF(hook_type)),
-  F_LIST(S, poststop, JK_ARRAY, OF(hook_type)),
+  F_LIST(S, prestart, JK_ARRAY, OF(hook_type), BY(hooks_run)),
+  F_LIST(S, createRuntime, JK_ARRAY, OF(hook_type), BY(hooks_run)),
+  F_LIST(S, createContainer, JK_ARRAY, OF(hook_type), BY(hooks_run)),
+  F_LIST(S, startContainer, JK_ARRAY, OF(hook_type), BY(hooks_run)),
+  F_LIST(S, poststart, JK_ARRAY, OF(hook_type), BY(hooks_run)),
+  F_LIST(S, poststop, JK_ARRAY, OF(hook_type), BY(hooks_run)),
   END
 };
 TYPE(hooks_type, S, hooks_fields, NULL);
@@ -461,9 +482,9 @@ TYPE(hooks_type, S, hooks_fields, NULL);
 /* ---- root, mounts ---- */
 #define S struct oci_idmapping
 static const struct json_field idmapping_fields[] = {
-  F(S, containerID, JK_UINT32, REQUIRED),
-  F(S, hostID, JK_UINT32, REQUIRED),
-  F(S, size, JK_UINT32, REQUIRED),
+  F(S, containerID, JK_UINT32, REQUIRED, BY(ns_write_id_maps)),
+  F(S, hostID, JK_UINT32, REQUIRED, BY(ns_write_id_maps)),
+  F(S, size, JK_UINT32, REQUIRED, BY(ns_write_id_maps)),
   END
 };
 TYPE(idmapping_type, S, idmapping_fields, NULL);
@@ -471,12 +492,12 @@ TYPE(idmapping_type, S, idmapping_fields, NULL);
 
 #define S struct oci_mount
 static const struct json_field mount_fields[] = {
-  F(S, destination, JK_STRING, REQUIRED),
-  F(S, source, JK_STRING),
-  F(S, type, JK_STRING),
-  F_LIST(S, options, JK_STRV),
-  F_LIST(S, uidMappings, JK_ARRAY, OF(idmapping_type)),
-  F_LIST(S, gidMappings, JK_ARRAY, OF(idmapping_type)),
+  F(S, destination, JK_STRING, REQUIRED, BY(mounts_apply)),
+  F(S, source, JK_STRING, BY(mounts_apply)),
+  F(S, type, JK_STRING, BY(mounts_apply)),
+  F_LIST(S, options, JK_STRV, BY(mounts_apply)),
+  F_LIST(S, uidMappings, JK_ARRAY, OF(idmapping_type), NOT_YET("idmapped mounts")),
+  F_LIST(S, gidMappings, JK_ARRAY, OF(idmapping_type), NOT_YET("idmapped mounts")),
   END
 };
 TYPE(mount_type, S, mount_fields, NULL);
@@ -484,8 +505,8 @@ TYPE(mount_type, S, mount_fields, NULL);
 
 #define S struct oci_root
 static const struct json_field root_fields[] = {
-  F(S, path, JK_STRING, REQUIRED),
-  F(S, readonly, JK_BOOL),
+  F(S, path, JK_STRING, REQUIRED, BY(rootfs_open_dir)),
+  F(S, readonly, JK_BOOL, BY(rootfs_make_readonly)),
   END
 };
 TYPE(root_type, S, root_fields, NULL);
@@ -494,8 +515,8 @@ TYPE(root_type, S, root_fields, NULL);
 /* ---- process ---- */
 #define S struct oci_box
 static const struct json_field box_fields[] = {
-  F(S, height, JK_UINT64, REQUIRED),
-  F(S, width, JK_UINT64, REQUIRED),
+  F(S, height, JK_UINT64, REQUIRED, BY(terminal_open_pty)),
+  F(S, width, JK_UINT64, REQUIRED, BY(terminal_open_pty)),
   END
 };
 TYPE(box_type, S, box_fields, NULL);
@@ -505,11 +526,11 @@ TYPE(box_type, S, box_fields, NULL);
  * require them even though config.md does. */
 #define S struct oci_user
 static const struct json_field user_fields[] = {
-  F(S, uid, JK_UINT32),
-  F(S, gid, JK_UINT32),
-  F_OPT(S, umask, JK_UINT32),
-  F_LIST(S, additionalGids, JK_UINT32V),
-  F(S, username, JK_STRING),
+  F(S, uid, JK_UINT32, BY(process_switch_user)),
+  F(S, gid, JK_UINT32, BY(process_switch_user)),
+  F_OPT(S, umask, JK_UINT32, BY(process_switch_user)),
+  F_LIST(S, additionalGids, JK_UINT32V, BY(process_switch_user)),
+  F(S, username, JK_STRING, REFUSED("a Windows property (on Linux the user is uid and gid)")),
   END
 };
 TYPE(user_type, S, user_fields, NULL);
@@ -518,11 +539,11 @@ TYPE(user_type, S, user_fields, NULL);
 /* Capability names are checked against libcap by capabilities_validate(). */
 #define S struct oci_capabilities
 static const struct json_field capabilities_fields[] = {
-  F_LIST(S, bounding, JK_STRV),
-  F_LIST(S, effective, JK_STRV),
-  F_LIST(S, inheritable, JK_STRV),
-  F_LIST(S, permitted, JK_STRV),
-  F_LIST(S, ambient, JK_STRV),
+  F_LIST(S, bounding, JK_STRV, BY(capabilities_apply_bounding)),
+  F_LIST(S, effective, JK_STRV, BY(capabilities_apply_sets)),
+  F_LIST(S, inheritable, JK_STRV, BY(capabilities_apply_sets)),
+  F_LIST(S, permitted, JK_STRV, BY(capabilities_apply_sets)),
+  F_LIST(S, ambient, JK_STRV, BY(capabilities_apply_sets)),
   END
 };
 TYPE(capabilities_type, S, capabilities_fields, NULL);
@@ -531,9 +552,9 @@ TYPE(capabilities_type, S, capabilities_fields, NULL);
 /* soft <= hard is not required: setrlimit() will say so if it matters. */
 #define S struct oci_rlimit
 static const struct json_field rlimit_fields[] = {
-  F(S, type, JK_STRING, REQUIRED),
-  F(S, soft, JK_UINT64, REQUIRED),
-  F(S, hard, JK_UINT64, REQUIRED),
+  F(S, type, JK_STRING, REQUIRED, BY(rlimits_apply)),
+  F(S, soft, JK_UINT64, REQUIRED, BY(rlimits_apply)),
+  F(S, hard, JK_UINT64, REQUIRED, BY(rlimits_apply)),
   END
 };
 TYPE(rlimit_type, S, rlimit_fields, resolve_rlimit);
@@ -541,8 +562,8 @@ TYPE(rlimit_type, S, rlimit_fields, resolve_rlimit);
 
 #define S struct oci_io_priority
 static const struct json_field io_priority_fields[] = {
-  F(S, class, JK_STRING, REQUIRED, ONE_OF(ioprio_classes)),
-  F(S, priority, JK_INT32, REQUIRED),
+  F(S, class, JK_STRING, REQUIRED, ONE_OF(ioprio_classes), BY(io_priority_apply)),
+  F(S, priority, JK_INT32, REQUIRED, BY(io_priority_apply)),
   END
 };
 TYPE(io_priority_type, S, io_priority_fields, resolve_io_priority);
@@ -550,13 +571,13 @@ TYPE(io_priority_type, S, io_priority_fields, resolve_io_priority);
 
 #define S struct oci_scheduler
 static const struct json_field scheduler_fields[] = {
-  F(S, policy, JK_STRING, REQUIRED, ONE_OF(scheduler_policies)),
-  F_OPT(S, nice, JK_INT32),
-  F_OPT(S, priority, JK_INT32),
-  F_LIST(S, flags, JK_STRV, ONE_OF(scheduler_flags)),
-  F(S, runtime, JK_UINT64),
-  F(S, deadline, JK_UINT64),
-  F(S, period, JK_UINT64),
+  F(S, policy, JK_STRING, REQUIRED, ONE_OF(scheduler_policies), BY(scheduler_apply)),
+  F_OPT(S, nice, JK_INT32, BY(scheduler_apply)),
+  F_OPT(S, priority, JK_INT32, BY(scheduler_apply)),
+  F_LIST(S, flags, JK_STRV, ONE_OF(scheduler_flags), BY(scheduler_apply)),
+  F(S, runtime, JK_UINT64, BY(scheduler_apply)),
+  F(S, deadline, JK_UINT64, BY(scheduler_apply)),
+  F(S, period, JK_UINT64, BY(scheduler_apply)),
   END
 };
 TYPE(scheduler_type, S, scheduler_fields, resolve_scheduler);
@@ -564,8 +585,8 @@ TYPE(scheduler_type, S, scheduler_fields, resolve_scheduler);
 
 #define S struct oci_cpu_affinity
 static const struct json_field cpu_affinity_fields[] = {
-  F(S, initial, JK_STRING, CHECK(check_cpu_list)),
-  F(S, final, JK_STRING, CHECK(check_cpu_list)),
+  F(S, initial, JK_STRING, CHECK(check_cpu_list), BY(cpu_affinity_apply_initial)),
+  F(S, final, JK_STRING, CHECK(check_cpu_list), BY(cpu_affinity_apply_final)),
   END
 };
 TYPE(cpu_affinity_type, S, cpu_affinity_fields, NULL);
@@ -575,22 +596,22 @@ TYPE(cpu_affinity_type, S, cpu_affinity_fields, NULL);
  * a process without one. */
 #define S struct oci_process
 static const struct json_field process_fields[] = {
-  F(S, terminal, JK_BOOL),
-  F(S, consoleSize, JK_OBJECT, OF(box_type)),
-  F(S, user, JK_INLINE, OF(user_type)),
-  F_LIST(S, args, JK_STRV),
-  F(S, commandLine, JK_STRING),
-  F_LIST(S, env, JK_STRV),
-  F(S, cwd, JK_STRING, REQUIRED, CHECK(check_absolute_path)),
-  F(S, capabilities, JK_OBJECT, OF(capabilities_type)),
-  F_LIST(S, rlimits, JK_ARRAY, OF(rlimit_type)),
-  F(S, noNewPrivileges, JK_BOOL),
-  F(S, apparmorProfile, JK_STRING),
-  F_OPT(S, oomScoreAdj, JK_INT32),
-  F(S, selinuxLabel, JK_STRING),
-  F(S, ioPriority, JK_OBJECT, OF(io_priority_type)),
-  F(S, scheduler, JK_OBJECT, OF(scheduler_type)),
-  F(S, execCPUAffinity, JK_OBJECT, OF(cpu_affinity_type)),
+  F(S, terminal, JK_BOOL, BY(terminal_open_pty)),
+  F(S, consoleSize, JK_OBJECT, OF(box_type), BY(terminal_open_pty)),
+  F(S, user, JK_INLINE, OF(user_type), BY(process_switch_user)),
+  F_LIST(S, args, JK_STRV, BY(process_exec)),
+  F(S, commandLine, JK_STRING, REFUSED("a Windows property (on Linux process.args is run)")),
+  F_LIST(S, env, JK_STRV, BY(process_exec)),
+  F(S, cwd, JK_STRING, REQUIRED, CHECK(check_absolute_path), BY(process_enter_cwd)),
+  F(S, capabilities, JK_OBJECT, OF(capabilities_type), BY(capabilities_apply_sets)),
+  F_LIST(S, rlimits, JK_ARRAY, OF(rlimit_type), BY(rlimits_apply)),
+  F(S, noNewPrivileges, JK_BOOL, BY(process_set_no_new_privileges)),
+  F(S, apparmorProfile, JK_STRING, BY(lsm_set_exec_labels)),
+  F_OPT(S, oomScoreAdj, JK_INT32, BY(process_set_oom_score_adj)),
+  F(S, selinuxLabel, JK_STRING, BY(lsm_set_exec_labels)),
+  F(S, ioPriority, JK_OBJECT, OF(io_priority_type), BY(io_priority_apply)),
+  F(S, scheduler, JK_OBJECT, OF(scheduler_type), BY(scheduler_apply)),
+  F(S, execCPUAffinity, JK_OBJECT, OF(cpu_affinity_type), BY(cpu_affinity_apply_initial)),
   END
 };
 TYPE(process_type, S, process_fields, check_process);
@@ -599,8 +620,8 @@ TYPE(process_type, S, process_fields, check_process);
 /* ---- linux: devices, namespaces ---- */
 #define S struct oci_namespace
 static const struct json_field namespace_fields[] = {
-  F(S, type, JK_ENUM, REQUIRED, ONE_OF(ns_type_names)),
-  F(S, path, JK_STRING, CHECK(check_absolute_path)), /* config-linux.md: MUST be absolute */
+  F(S, type, JK_ENUM, REQUIRED, ONE_OF(ns_type_names), BY(ns_plan_prepare)),
+  F(S, path, JK_STRING, CHECK(check_absolute_path), BY(ns_plan_prepare)), /* config-linux.md: MUST be absolute */
   END
 };
 TYPE(namespace_type, S, namespace_fields, NULL);
@@ -608,13 +629,13 @@ TYPE(namespace_type, S, namespace_fields, NULL);
 
 #define S struct oci_device
 static const struct json_field device_fields[] = {
-  F(S, type, JK_STRING, REQUIRED, ONE_OF(device_types)),
-  F(S, path, JK_STRING, REQUIRED),
-  F_OPT(S, major, JK_INT64),
-  F_OPT(S, minor, JK_INT64),
-  F_OPT(S, fileMode, JK_UINT32, CHECK(check_file_mode)),
-  F_OPT(S, uid, JK_UINT32),
-  F_OPT(S, gid, JK_UINT32),
+  F(S, type, JK_STRING, REQUIRED, ONE_OF(device_types), BY(devices_create)),
+  F(S, path, JK_STRING, REQUIRED, BY(devices_create)),
+  F_OPT(S, major, JK_INT64, BY(devices_create)),
+  F_OPT(S, minor, JK_INT64, BY(devices_create)),
+  F_OPT(S, fileMode, JK_UINT32, CHECK(check_file_mode), BY(devices_create)),
+  F_OPT(S, uid, JK_UINT32, BY(devices_create)),
+  F_OPT(S, gid, JK_UINT32, BY(devices_create)),
   END
 };
 TYPE(device_type, S, device_fields, check_device);
@@ -631,11 +652,11 @@ TYPE(net_device_type, S, net_device_fields, NULL);
 /* ---- linux.resources ---- */
 #define S struct oci_device_cgroup
 static const struct json_field device_cgroup_fields[] = {
-  F(S, allow, JK_BOOL, REQUIRED),
-  F(S, type, JK_STRING),
-  F_OPT(S, major, JK_INT64),
-  F_OPT(S, minor, JK_INT64),
-  F(S, access, JK_STRING),
+  F(S, allow, JK_BOOL, REQUIRED, BY(cgroup_device_rules)),
+  F(S, type, JK_STRING, BY(cgroup_device_rules)),
+  F_OPT(S, major, JK_INT64, BY(cgroup_device_rules)),
+  F_OPT(S, minor, JK_INT64, BY(cgroup_device_rules)),
+  F(S, access, JK_STRING, BY(cgroup_device_rules)),
   END
 };
 TYPE(device_cgroup_type, S, device_cgroup_fields, NULL);
@@ -643,15 +664,15 @@ TYPE(device_cgroup_type, S, device_cgroup_fields, NULL);
 
 #define S struct oci_memory
 static const struct json_field memory_fields[] = {
-  F_OPT(S, limit, JK_INT64),
-  F_OPT(S, reservation, JK_INT64),
-  F_OPT(S, swap, JK_INT64),
-  F_OPT(S, kernel, JK_INT64),
-  F_OPT(S, kernelTCP, JK_INT64),
-  F_OPT(S, swappiness, JK_UINT64),
-  F_OPT(S, disableOOMKiller, JK_BOOL),
-  F_OPT(S, useHierarchy, JK_BOOL),
-  F_OPT(S, checkBeforeUpdate, JK_BOOL),
+  F_OPT(S, limit, JK_INT64, BY(cgroup_apply)),
+  F_OPT(S, reservation, JK_INT64, BY(cgroup_apply)),
+  F_OPT(S, swap, JK_INT64, BY(cgroup_apply)),
+  F_OPT(S, kernel, JK_INT64, BY(cgroup_apply)),
+  F_OPT(S, kernelTCP, JK_INT64, BY(cgroup_apply)),
+  F_OPT(S, swappiness, JK_UINT64, BY(cgroup_apply)),
+  F_OPT(S, disableOOMKiller, JK_BOOL, BY(cgroup_apply)),
+  F_OPT(S, useHierarchy, JK_BOOL, BY(cgroup_apply)),
+  F_OPT(S, checkBeforeUpdate, JK_BOOL, BY(cgroup_apply)),
   END
 };
 TYPE(memory_type, S, memory_fields, NULL);
@@ -659,15 +680,15 @@ TYPE(memory_type, S, memory_fields, NULL);
 
 #define S struct oci_cpu
 static const struct json_field cpu_fields[] = {
-  F_OPT(S, shares, JK_UINT64),
-  F_OPT(S, quota, JK_INT64),
-  F_OPT(S, burst, JK_UINT64),
-  F_OPT(S, period, JK_UINT64),
-  F_OPT(S, realtimeRuntime, JK_INT64),
-  F_OPT(S, realtimePeriod, JK_UINT64),
-  F(S, cpus, JK_STRING, CHECK(check_cpu_list)),
-  F(S, mems, JK_STRING, CHECK(check_cpu_list)),
-  F_OPT(S, idle, JK_INT64),
+  F_OPT(S, shares, JK_UINT64, BY(cgroup_apply)),
+  F_OPT(S, quota, JK_INT64, BY(cgroup_apply)),
+  F_OPT(S, burst, JK_UINT64, BY(cgroup_apply)),
+  F_OPT(S, period, JK_UINT64, BY(cgroup_apply)),
+  F_OPT(S, realtimeRuntime, JK_INT64, BY(cgroup_apply)),
+  F_OPT(S, realtimePeriod, JK_UINT64, BY(cgroup_apply)),
+  F(S, cpus, JK_STRING, CHECK(check_cpu_list), BY(cgroup_apply)),
+  F(S, mems, JK_STRING, CHECK(check_cpu_list), BY(cgroup_apply)),
+  F_OPT(S, idle, JK_INT64, BY(cgroup_apply)),
   END
 };
 TYPE(cpu_type, S, cpu_fields, NULL);
@@ -675,7 +696,7 @@ TYPE(cpu_type, S, cpu_fields, NULL);
 
 #define S struct oci_pids
 static const struct json_field pids_fields[] = {
-  F_OPT(S, limit, JK_INT64, REQUIRED),
+  F_OPT(S, limit, JK_INT64, REQUIRED, BY(cgroup_apply)),
   END
 };
 TYPE(pids_type, S, pids_fields, NULL);
@@ -683,10 +704,10 @@ TYPE(pids_type, S, pids_fields, NULL);
 
 #define S struct oci_blkio_weight_device
 static const struct json_field blkio_weight_device_fields[] = {
-  F(S, major, JK_INT64, REQUIRED),
-  F(S, minor, JK_INT64, REQUIRED),
-  F_OPT(S, weight, JK_UINT16),
-  F_OPT(S, leafWeight, JK_UINT16),
+  F(S, major, JK_INT64, REQUIRED, BY(cgroup_apply)),
+  F(S, minor, JK_INT64, REQUIRED, BY(cgroup_apply)),
+  F_OPT(S, weight, JK_UINT16, BY(cgroup_apply)),
+  F_OPT(S, leafWeight, JK_UINT16, BY(cgroup_apply)),
   END
 };
 TYPE(blkio_weight_device_type, S, blkio_weight_device_fields, NULL);
@@ -694,9 +715,9 @@ TYPE(blkio_weight_device_type, S, blkio_weight_device_fields, NULL);
 
 #define S struct oci_blkio_throttle_device
 static const struct json_field blkio_throttle_device_fields[] = {
-  F(S, major, JK_INT64, REQUIRED),
-  F(S, minor, JK_INT64, REQUIRED),
-  F(S, rate, JK_UINT64, REQUIRED),
+  F(S, major, JK_INT64, REQUIRED, BY(cgroup_apply)),
+  F(S, minor, JK_INT64, REQUIRED, BY(cgroup_apply)),
+  F(S, rate, JK_UINT64, REQUIRED, BY(cgroup_apply)),
   END
 };
 TYPE(blkio_throttle_device_type, S, blkio_throttle_device_fields, NULL);
@@ -704,13 +725,13 @@ TYPE(blkio_throttle_device_type, S, blkio_throttle_device_fields, NULL);
 
 #define S struct oci_blkio
 static const struct json_field blkio_fields[] = {
-  F_OPT(S, weight, JK_UINT16),
-  F_OPT(S, leafWeight, JK_UINT16),
-  F_LIST(S, weightDevice, JK_ARRAY, OF(blkio_weight_device_type)),
-  F_LIST(S, throttleReadBpsDevice, JK_ARRAY, OF(blkio_throttle_device_type)),
-  F_LIST(S, throttleWriteBpsDevice, JK_ARRAY, OF(blkio_throttle_device_type)),
-  F_LIST(S, throttleReadIOPSDevice, JK_ARRAY, OF(blkio_throttle_device_type)),
-  F_LIST(S, throttleWriteIOPSDevice, JK_ARRAY, OF(blkio_throttle_device_type)),
+  F_OPT(S, weight, JK_UINT16, BY(cgroup_apply)),
+  F_OPT(S, leafWeight, JK_UINT16, BY(cgroup_apply)),
+  F_LIST(S, weightDevice, JK_ARRAY, OF(blkio_weight_device_type), BY(cgroup_apply)),
+  F_LIST(S, throttleReadBpsDevice, JK_ARRAY, OF(blkio_throttle_device_type), BY(cgroup_apply)),
+  F_LIST(S, throttleWriteBpsDevice, JK_ARRAY, OF(blkio_throttle_device_type), BY(cgroup_apply)),
+  F_LIST(S, throttleReadIOPSDevice, JK_ARRAY, OF(blkio_throttle_device_type), BY(cgroup_apply)),
+  F_LIST(S, throttleWriteIOPSDevice, JK_ARRAY, OF(blkio_throttle_device_type), BY(cgroup_apply)),
   END
 };
 TYPE(blkio_type, S, blkio_fields, NULL);
@@ -718,8 +739,8 @@ TYPE(blkio_type, S, blkio_fields, NULL);
 
 #define S struct oci_hugepage_limit
 static const struct json_field hugepage_limit_fields[] = {
-  F(S, pageSize, JK_STRING, REQUIRED, CHECK(check_page_size)),
-  F(S, limit, JK_UINT64, REQUIRED),
+  F(S, pageSize, JK_STRING, REQUIRED, CHECK(check_page_size), BY(cgroup_apply)),
+  F(S, limit, JK_UINT64, REQUIRED, BY(cgroup_apply)),
   END
 };
 TYPE(hugepage_limit_type, S, hugepage_limit_fields, NULL);
@@ -727,8 +748,8 @@ TYPE(hugepage_limit_type, S, hugepage_limit_fields, NULL);
 
 #define S struct oci_net_priority
 static const struct json_field net_priority_fields[] = {
-  F(S, name, JK_STRING, REQUIRED),
-  F(S, priority, JK_UINT32, REQUIRED),
+  F(S, name, JK_STRING, REQUIRED, BY(cgroup_apply)),
+  F(S, priority, JK_UINT32, REQUIRED, BY(cgroup_apply)),
   END
 };
 TYPE(net_priority_type, S, net_priority_fields, NULL);
@@ -736,8 +757,8 @@ TYPE(net_priority_type, S, net_priority_fields, NULL);
 
 #define S struct oci_network
 static const struct json_field network_fields[] = {
-  F_OPT(S, classID, JK_UINT32),
-  F_LIST(S, priorities, JK_ARRAY, OF(net_priority_type)),
+  F_OPT(S, classID, JK_UINT32, BY(cgroup_apply)),
+  F_LIST(S, priorities, JK_ARRAY, OF(net_priority_type), BY(cgroup_apply)),
   END
 };
 TYPE(network_type, S, network_fields, NULL);
@@ -745,8 +766,8 @@ TYPE(network_type, S, network_fields, NULL);
 
 #define S struct oci_rdma
 static const struct json_field rdma_fields[] = {
-  F_OPT(S, hcaHandles, JK_UINT32),
-  F_OPT(S, hcaObjects, JK_UINT32),
+  F_OPT(S, hcaHandles, JK_UINT32, BY(cgroup_apply)),
+  F_OPT(S, hcaObjects, JK_UINT32, BY(cgroup_apply)),
   END
 };
 TYPE(rdma_type, S, rdma_fields, NULL);
@@ -754,15 +775,15 @@ TYPE(rdma_type, S, rdma_fields, NULL);
 
 #define S struct oci_resources
 static const struct json_field resources_fields[] = {
-  F_LIST(S, devices, JK_ARRAY, OF(device_cgroup_type)),
-  F(S, memory, JK_OBJECT, OF(memory_type)),
-  F(S, cpu, JK_OBJECT, OF(cpu_type)),
-  F(S, pids, JK_OBJECT, OF(pids_type)),
-  F(S, blockIO, JK_OBJECT, OF(blkio_type)),
-  F_LIST(S, hugepageLimits, JK_ARRAY, OF(hugepage_limit_type)),
-  F(S, network, JK_OBJECT, OF(network_type)),
-  F_LIST(S, rdma, JK_MAP_OBJECT, OF(rdma_type)),
-  F_LIST(S, unified, JK_MAP_STRING),
+  F_LIST(S, devices, JK_ARRAY, OF(device_cgroup_type), BY(cgroup_device_rules)),
+  F(S, memory, JK_OBJECT, OF(memory_type), BY(cgroup_apply)),
+  F(S, cpu, JK_OBJECT, OF(cpu_type), BY(cgroup_apply)),
+  F(S, pids, JK_OBJECT, OF(pids_type), BY(cgroup_apply)),
+  F(S, blockIO, JK_OBJECT, OF(blkio_type), BY(cgroup_apply)),
+  F_LIST(S, hugepageLimits, JK_ARRAY, OF(hugepage_limit_type), BY(cgroup_apply)),
+  F(S, network, JK_OBJECT, OF(network_type), BY(cgroup_apply)),
+  F_LIST(S, rdma, JK_MAP_OBJECT, OF(rdma_type), BY(cgroup_apply)),
+  F_LIST(S, unified, JK_MAP_STRING, BY(cgroup_apply)),
   END
 };
 TYPE(resources_type, S, resources_fields, NULL);
@@ -771,10 +792,10 @@ TYPE(resources_type, S, resources_fields, NULL);
 /* ---- linux.seccomp ---- */
 #define S struct oci_seccomp_arg
 static const struct json_field seccomp_arg_fields[] = {
-  F(S, index, JK_UINT32, REQUIRED),
-  F(S, value, JK_UINT64, REQUIRED),
-  F_OPT(S, valueTwo, JK_UINT64),
-  F(S, op, JK_STRING, REQUIRED, ONE_OF(seccomp_operators)),
+  F(S, index, JK_UINT32, REQUIRED, BY(seccomp_compile)),
+  F(S, value, JK_UINT64, REQUIRED, BY(seccomp_compile)),
+  F_OPT(S, valueTwo, JK_UINT64, BY(seccomp_compile)),
+  F(S, op, JK_STRING, REQUIRED, ONE_OF(seccomp_operators), BY(seccomp_compile)),
   END
 };
 TYPE(seccomp_arg_type, S, seccomp_arg_fields, NULL);
@@ -782,10 +803,10 @@ TYPE(seccomp_arg_type, S, seccomp_arg_fields, NULL);
 
 #define S struct oci_seccomp_syscall
 static const struct json_field seccomp_syscall_fields[] = {
-  F_LIST(S, names, JK_STRV, REQUIRED, CHECK(check_not_empty)),
-  F(S, action, JK_STRING, REQUIRED, ONE_OF(seccomp_actions)),
-  F_OPT(S, errnoRet, JK_UINT32),
-  F_LIST(S, args, JK_ARRAY, OF(seccomp_arg_type)),
+  F_LIST(S, names, JK_STRV, REQUIRED, CHECK(check_not_empty), BY(seccomp_compile)),
+  F(S, action, JK_STRING, REQUIRED, ONE_OF(seccomp_actions), BY(seccomp_compile)),
+  F_OPT(S, errnoRet, JK_UINT32, BY(seccomp_compile)),
+  F_LIST(S, args, JK_ARRAY, OF(seccomp_arg_type), BY(seccomp_compile)),
   END
 };
 TYPE(seccomp_syscall_type, S, seccomp_syscall_fields, NULL);
@@ -793,13 +814,13 @@ TYPE(seccomp_syscall_type, S, seccomp_syscall_fields, NULL);
 
 #define S struct oci_seccomp
 static const struct json_field seccomp_fields[] = {
-  F(S, defaultAction, JK_STRING, REQUIRED, ONE_OF(seccomp_actions)),
-  F_OPT(S, defaultErrnoRet, JK_UINT32),
-  F_LIST(S, architectures, JK_STRV, ONE_OF(seccomp_archs)),
-  F_LIST(S, flags, JK_STRV, ONE_OF(seccomp_flags)),
-  F(S, listenerPath, JK_STRING),
-  F(S, listenerMetadata, JK_STRING),
-  F_LIST(S, syscalls, JK_ARRAY, OF(seccomp_syscall_type)),
+  F(S, defaultAction, JK_STRING, REQUIRED, ONE_OF(seccomp_actions), BY(seccomp_compile)),
+  F_OPT(S, defaultErrnoRet, JK_UINT32, BY(seccomp_compile)),
+  F_LIST(S, architectures, JK_STRV, ONE_OF(seccomp_archs), BY(seccomp_compile)),
+  F_LIST(S, flags, JK_STRV, ONE_OF(seccomp_flags), BY(seccomp_compile)),
+  F(S, listenerPath, JK_STRING, BY(seccomp_listener_connect)),
+  F(S, listenerMetadata, JK_STRING, BY(seccomp_install)),
+  F_LIST(S, syscalls, JK_ARRAY, OF(seccomp_syscall_type), BY(seccomp_compile)),
   END
 };
 TYPE(seccomp_type, S, seccomp_fields, NULL);
@@ -820,9 +841,9 @@ TYPE(intel_rdt_type, S, intel_rdt_fields, NULL);
 
 #define S struct oci_memory_policy
 static const struct json_field memory_policy_fields[] = {
-  F(S, mode, JK_STRING, REQUIRED, ONE_OF(memory_policy_modes)),
-  F(S, nodes, JK_STRING, CHECK(check_cpu_list)),
-  F_LIST(S, flags, JK_STRV, ONE_OF(memory_policy_flags)),
+  F(S, mode, JK_STRING, REQUIRED, ONE_OF(memory_policy_modes), BY(memory_policy_apply)),
+  F(S, nodes, JK_STRING, CHECK(check_cpu_list), BY(memory_policy_apply)),
+  F_LIST(S, flags, JK_STRV, ONE_OF(memory_policy_flags), BY(memory_policy_apply)),
   END
 };
 TYPE(memory_policy_type, S, memory_policy_fields, resolve_memory_policy);
@@ -830,8 +851,8 @@ TYPE(memory_policy_type, S, memory_policy_fields, resolve_memory_policy);
 
 #define S struct oci_personality
 static const struct json_field personality_fields[] = {
-  F(S, domain, JK_STRING, REQUIRED, ONE_OF(personality_domains)),
-  F_LIST(S, flags, JK_STRV, CHECK(refuse_personality_flags)),
+  F(S, domain, JK_STRING, REQUIRED, ONE_OF(personality_domains), BY(personality_apply)),
+  F_LIST(S, flags, JK_STRV, REFUSED("the runtime spec defines no personality flags")),
   END
 };
 TYPE(personality_type, S, personality_fields, resolve_personality);
@@ -839,8 +860,8 @@ TYPE(personality_type, S, personality_fields, resolve_personality);
 
 #define S struct oci_time_offset
 static const struct json_field time_offset_fields[] = {
-  F(S, secs, JK_INT64),
-  F(S, nanosecs, JK_UINT32),
+  F(S, secs, JK_INT64, BY(ns_parent_before_clone)),
+  F(S, nanosecs, JK_UINT32, BY(ns_parent_before_clone)),
   END
 };
 TYPE(time_offset_type, S, time_offset_fields, NULL);
@@ -848,8 +869,8 @@ TYPE(time_offset_type, S, time_offset_fields, NULL);
 
 #define S struct oci_time_offsets
 static const struct json_field time_offsets_fields[] = {
-  F_OPT(S, monotonic, JK_INLINE, OF(time_offset_type)),
-  F_OPT(S, boottime, JK_INLINE, OF(time_offset_type)),
+  F_OPT(S, monotonic, JK_INLINE, OF(time_offset_type), BY(ns_parent_before_clone)),
+  F_OPT(S, boottime, JK_INLINE, OF(time_offset_type), BY(ns_parent_before_clone)),
   END
 };
 TYPE(time_offsets_type, S, time_offsets_fields, NULL);
@@ -857,23 +878,23 @@ TYPE(time_offsets_type, S, time_offsets_fields, NULL);
 
 #define S struct oci_linux
 static const struct json_field linux_fields[] = {
-  F_LIST(S, devices, JK_ARRAY, OF(device_type)),
-  F_LIST(S, netDevices, JK_MAP_OBJECT, OF(net_device_type)),
-  F_LIST(S, uidMappings, JK_ARRAY, OF(idmapping_type)),
-  F_LIST(S, gidMappings, JK_ARRAY, OF(idmapping_type)),
-  F_LIST(S, namespaces, JK_ARRAY, OF(namespace_type)),
-  F(S, resources, JK_OBJECT, OF(resources_type)),
-  F(S, cgroupsPath, JK_STRING),
-  F(S, rootfsPropagation, JK_STRING, ONE_OF(rootfs_propagations)),
-  F(S, seccomp, JK_OBJECT, OF(seccomp_type)),
-  F_LIST(S, sysctl, JK_MAP_STRING),
-  F_LIST(S, maskedPaths, JK_STRV),
-  F_LIST(S, readonlyPaths, JK_STRV),
-  F(S, mountLabel, JK_STRING),
-  F(S, intelRdt, JK_OBJECT, OF(intel_rdt_type)),
-  F(S, memoryPolicy, JK_OBJECT, OF(memory_policy_type)),
-  F(S, personality, JK_OBJECT, OF(personality_type)),
-  F(S, timeOffsets, JK_OBJECT, OF(time_offsets_type)),
+  F_LIST(S, devices, JK_ARRAY, OF(device_type), BY(devices_create)),
+  F_LIST(S, netDevices, JK_MAP_OBJECT, OF(net_device_type), NOT_YET("moving host interfaces into the container")),
+  F_LIST(S, uidMappings, JK_ARRAY, OF(idmapping_type), BY(ns_write_id_maps)),
+  F_LIST(S, gidMappings, JK_ARRAY, OF(idmapping_type), BY(ns_write_id_maps)),
+  F_LIST(S, namespaces, JK_ARRAY, OF(namespace_type), BY(ns_plan_prepare)),
+  F(S, resources, JK_OBJECT, OF(resources_type), BY(cgroup_apply)),
+  F(S, cgroupsPath, JK_STRING, BY(cgroup_prepare)),
+  F(S, rootfsPropagation, JK_STRING, ONE_OF(rootfs_propagations), BY(rootfs_prepare)),
+  F(S, seccomp, JK_OBJECT, OF(seccomp_type), BY(seccomp_install)),
+  F_LIST(S, sysctl, JK_MAP_STRING, BY(sysctl_apply)),
+  F_LIST(S, maskedPaths, JK_STRV, BY(masked_paths_apply)),
+  F_LIST(S, readonlyPaths, JK_STRV, BY(readonly_paths_apply)),
+  F(S, mountLabel, JK_STRING, BY(lsm_label_mounts)),
+  F(S, intelRdt, JK_OBJECT, OF(intel_rdt_type), NOT_YET("Intel RDT")),
+  F(S, memoryPolicy, JK_OBJECT, OF(memory_policy_type), BY(memory_policy_apply)),
+  F(S, personality, JK_OBJECT, OF(personality_type), BY(personality_apply)),
+  F(S, timeOffsets, JK_OBJECT, OF(time_offsets_type), BY(ns_parent_before_clone)),
   END
 };
 TYPE(linux_type, S, linux_fields, check_linux);
@@ -882,17 +903,17 @@ TYPE(linux_type, S, linux_fields, check_linux);
 /* ---- the document ---- */
 #define S struct oci_config
 static const struct json_field config_fields[] = {
-  F(S, ociVersion, JK_STRING, REQUIRED, CHECK(check_oci_version)),
-  F(S, root, JK_OBJECT, REQUIRED, OF(root_type)), /* required on Linux */
-  F_LIST(S, mounts, JK_ARRAY, OF(mount_type)),
-  F(S, process, JK_OBJECT, OF(process_type)),
-  F(S, hostname, JK_STRING),
-  F(S, domainname, JK_STRING),
-  F(S, hooks, JK_OBJECT, OF(hooks_type)),
-  F_LIST(S, annotations, JK_MAP_STRING),
+  F(S, ociVersion, JK_STRING, REQUIRED, CHECK(check_oci_version), BY(state_write)),
+  F(S, root, JK_OBJECT, REQUIRED, OF(root_type), BY(rootfs_prepare)), /* required on Linux */
+  F_LIST(S, mounts, JK_ARRAY, OF(mount_type), BY(mounts_apply)),
+  F(S, process, JK_OBJECT, OF(process_type), BY(process_exec)),
+  F(S, hostname, JK_STRING, BY(uts_apply)),
+  F(S, domainname, JK_STRING, BY(uts_apply)),
+  F(S, hooks, JK_OBJECT, OF(hooks_type), BY(hooks_run)),
+  F_LIST(S, annotations, JK_MAP_STRING, BY(state_write)),
   /* the member is linux_ because `linux` is a predefined macro */
   { .name = "linux", .kind = JK_OBJECT, .offset = offsetof(S, linux_),
-    .type = &linux_type },
+    .type = &linux_type, BY(ns_plan_prepare) },
   END
 };
 TYPE(config_type, S, config_fields, NULL);
@@ -901,6 +922,21 @@ TYPE(config_type, S, config_fields, NULL);
 /* ======================================================================
  * Entry points
  * ====================================================================== */
+
+herr oci_config_check_applied(void)
+{
+  return json_check_applied(&config_type, "");
+}
+
+herr oci_config_refuse_unsupported(const struct oci_config *c)
+{
+  return json_refuse_unsupported(&config_type, c, "");
+}
+
+herr oci_process_refuse_unsupported(const struct oci_process *p)
+{
+  return json_refuse_unsupported(&process_type, p, "process");
+}
 
 herr oci_config_parse(const char *json, size_t len, struct oci_config **out)
 {

@@ -440,6 +440,14 @@ struct oci_config {
  * paths, device numbers; and fills the derived members rlimit.resource,
  * ioPriority.class_num and scheduler.policy_num. */
 herr oci_config_parse(const char *json, size_t len, struct oci_config **out);
+/* The guard of test_spec: every field of the config.json tables is applied
+ * by a named engine function or refused (json_check_applied()). */
+herr oci_config_check_applied(void);
+/* The first field hull refuses (REFUSED in spec.c's tables: not implemented,
+ * or a Windows property) that the config uses, as "path: not supported: why";
+ * create and exec call them before anything is made. */
+herr oci_config_refuse_unsupported(const struct oci_config *c);
+herr oci_process_refuse_unsupported(const struct oci_process *p);
 /* Read and decode a file; errors start with the file's path. */
 herr oci_config_load(const char *path, struct oci_config **out);
 void oci_config_free(struct oci_config *c);

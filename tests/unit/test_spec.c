@@ -711,7 +711,7 @@ static const struct inline_case inline_cases[] = {
   { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"ioPriority\": {\"class\": \"IOPRIO_CLASS_BE\"}}}",
     "process.ioPriority.priority: required field missing", false },
   { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"execCPUAffinity\": {\"final\": \"0-3x\"}}}",
-    "process.execCPUAffinity.final: invalid CPU list \"0-3x\"", true },
+    "process.execCPUAffinity.final: invalid list \"0-3x\"", true },
   { MINIMAL_HEAD "\"linux\": {\"intelRdt\": {\"memBwSchema\": \"L3:0=1\"}}}",
     "linux.intelRdt.memBwSchema: invalid schema \"L3:0=1\"", true },
   { MINIMAL_HEAD "\"linux\": {\"memoryPolicy\": {\"nodes\": \"0\"}}}",
@@ -724,6 +724,33 @@ static const struct inline_case inline_cases[] = {
     "linux.seccomp.defaultAction: required field missing", false },
   { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_RR\", \"flags\": [\"SCHED_FLAG_FAST\"]}}}",
     "process.scheduler.flags[0]: unknown value \"SCHED_FLAG_FAST\"", true },
+  /* issue 12: combinations the kernel would refuse, refused with their field */
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_BATCH\", \"nice\": 7}}}", NULL, false },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_BATCH\", \"priority\": 3}}}", "process.scheduler.priority: only SCHED_FIFO and SCHED_RR take a priority", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_FIFO\"}}}", "process.scheduler.priority: SCHED_FIFO needs a priority from 1 to 99, got 0", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_OTHER\", \"nice\": 20}}}", "process.scheduler.nice: 20 out of range (-20 to 19)", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_OTHER\", \"runtime\": 5}}}", "process.scheduler.runtime: only SCHED_DEADLINE takes runtime, deadline and period", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_DEADLINE\", \"runtime\": 10, \"deadline\": 5}}}", "process.scheduler.deadline: 5 is less than the runtime 10", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"scheduler\": {\"policy\": \"SCHED_ISO\"}}}", "process.scheduler.policy: SCHED_ISO is reserved", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"ioPriority\": {\"class\": \"IOPRIO_CLASS_BE\", \"priority\": 8}}}", "process.ioPriority.priority: 8 out of range (0 to 7)", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"execCPUAffinity\": {\"initial\": \"3-1\"}}}", "process.execCPUAffinity.initial: invalid list \"3-1\": the range 3-1 is backwards", true },
+  { MINIMAL_HEAD "\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\"}}}", "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node", true },
+  { MINIMAL_HEAD "\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_LOCAL\", \"nodes\": \"0\"}}}", "linux.memoryPolicy.nodes: MPOL_LOCAL takes no nodes", true },
+  { MINIMAL_HEAD "\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"0\", \"flags\": [\"MPOL_F_STATIC_NODES\", \"MPOL_F_RELATIVE_NODES\"]}}}", "linux.memoryPolicy.flags: MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other", true },
+  { MINIMAL_HEAD "\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_INTERLEAVE\", \"nodes\": \"0-1, 3\"}}}", NULL, false },
+  { MINIMAL_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"cpus\": \"0-1,a\"}}}}", "linux.resources.cpu.cpus: invalid list \"0-1,a\"", true },
+  { MINIMAL_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"mems\": \"0--1\"}}}}", "linux.resources.cpu.mems: invalid list \"0--1\"", true },
+  { MINIMAL_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"cpus\": \"\", \"mems\": \"0\"}}}}", NULL, false },
+  { MINIMAL_HEAD "\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\", \"path\": \"proc/1/ns/net\"}]}}", "linux.namespaces[1].path: must be an absolute path, got \"proc/1/ns/net\"", true },
+  { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"env\": [\"A=1\", \"FOO=a\\u0000BAR=evil\"]}}",
+    "process.env[1]: the string contains a NUL character (\\u0000)", true },
+  { MINIMAL_HEAD "\"mounts\": [{\"destination\": \"/mnt\\u0000/../../x\"}]}",
+    "mounts[0].destination: the string contains a NUL character", true },
+  { MINIMAL_HEAD "\"annotations\": {\"a.b\": \"x\", \"k\\u0000\": \"y\"}}",
+    "annotations[\"k\"]: the property name contains a NUL character", true },
+  { MINIMAL_HEAD "\"x-unknown\": [1, {\"deep\": \"\\u0000\"}]}",
+    "x-unknown[1].deep: the string contains a NUL character", true },
+  { MINIMAL_HEAD "\"hostname\": \"h\\u0001\"}", NULL, false },
   /* hugepage sizes: ^[1-9][0-9]*[KMG]B$ */
   { MINIMAL_HEAD "\"linux\": {\"resources\": {\"hugepageLimits\": [{\"pageSize\": \"1GB\", \"limit\": 1}]}}}",
     NULL, false },
@@ -766,6 +793,57 @@ static void test_embedded_nul_refused(void)
   CHECK_STR_EQ(err, "invalid JSON: NUL byte at offset 22");
   CHECK(c == NULL);
   free(err);
+}
+
+/* The guard of issue 12: every field of the config.json tables is applied
+ * by a named function or refused; a table with a field that is neither
+ * fails it. */
+static void test_every_field_applied_or_refused(void)
+{
+  CHECK_OK(oci_config_check_applied());
+
+  struct bare {
+    char *used;
+    char *forgotten;
+  };
+  static const struct json_field fields[] = {
+    { .name = "used", .kind = JK_STRING, .offset = offsetof(struct bare, used),
+      .applied_by = "somewhere" },
+    { .name = "forgotten", .kind = JK_STRING, .offset = offsetof(struct bare, forgotten) },
+    { .name = NULL },
+  };
+  static const struct json_type bare_type = { "struct bare", sizeof(struct bare), fields, NULL };
+  char *err = error_text(json_check_applied(&bare_type, "x"));
+  CHECK_STR_EQ(err, "x.forgotten: decoded, but neither applied nor refused");
+  free(err);
+}
+
+/* A refused field that asks for something is refused at create, with its
+ * path; an empty one is not. */
+static void test_refused_fields(void)
+{
+  static const struct {
+    const char *json;
+    const char *error;
+  } cases[] = {
+    { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"commandLine\": \"sh\"}}",
+      "process.commandLine: not supported: a Windows property (on Linux process.args is run)" },
+    { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"user\": {\"username\": \"x\"}}}",
+      "process.user.username: not supported: a Windows property (on Linux the user is uid and gid)" },
+    { MINIMAL_HEAD "\"linux\": {\"personality\": {\"domain\": \"LINUX\", \"flags\": [\"X\"]}}}",
+      "linux.personality.flags: not supported: the runtime spec defines no personality flags" },
+    { MINIMAL_HEAD "\"linux\": {\"personality\": {\"domain\": \"LINUX\", \"flags\": []}}}", NULL },
+    { MINIMAL_HEAD "\"process\": {\"cwd\": \"/\", \"commandLine\": null}}", NULL },
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct oci_config *c = parse_ok(cases[i].json);
+    if (!c)
+      continue;
+    char *err = error_text(oci_config_refuse_unsupported(c));
+    CHECK_STR_EQ(err, cases[i].error);
+    free(err);
+    oci_config_free(c);
+  }
 }
 
 /* The text need not be NUL-terminated: only `len` bytes are read. */
@@ -1069,6 +1147,8 @@ int main(void)
   RUN(test_all_fields);
   RUN(test_inline_cases);
   RUN(test_embedded_nul_refused);
+  RUN(test_every_field_applied_or_refused);
+  RUN(test_refused_fields);
   RUN(test_length_respected);
   RUN(test_repeated_key_last_wins);
   RUN(test_default_config);
