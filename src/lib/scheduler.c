@@ -10,7 +10,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/sched.h>
 #include <linux/sched/types.h>
+
+/* What to look at when the kernel says EPERM. */
+static const char *eperm_hint(const struct oci_scheduler *s)
+{
+  if (s->policy_num == SCHED_FIFO || s->policy_num == SCHED_RR)
+    return " (a real-time policy needs CAP_SYS_NICE and RLIMIT_RTPRIO; with real-time group "
+           "scheduling (cgroup v1 cpu.rt_runtime_us) also a budget for the container's cgroup: "
+           "linux.resources.cpu.realtimeRuntime)";
+  if (s->policy_num == SCHED_DEADLINE)
+    return " (SCHED_DEADLINE needs CAP_SYS_NICE and no restricted CPU affinity)";
+  return " (a lower nice needs CAP_SYS_NICE or RLIMIT_NICE)";
+}
 
 herr scheduler_apply(const struct oci_scheduler *s)
 {
@@ -28,8 +41,6 @@ herr scheduler_apply(const struct oci_scheduler *s)
   attr.sched_period = s->period;
   if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
     return herr_sys("process.scheduler: sched_setattr(%s)%s", s->policy,
-                    errno == EPERM ? " (a real-time policy or a lower nice needs CAP_SYS_NICE, "
-                                     "and RLIMIT_RTPRIO/RLIMIT_NICE allowing it)"
-                                   : "");
+                    errno == EPERM ? eperm_hint(s) : "");
   return NULL;
 }

@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# Where and how the container process runs: process.scheduler, process.ioPriority,
+# process.execCPUAffinity (and the CPU affinity it gets without one: runc issue 4814),
+# linux.personality and linux.memoryPolicy (config.md "Process", config-linux.md
+# "Personality", "Memory policy"), each seen from inside the container, for `run` and for
+# `exec`. Their refusals are in errors.bats.
+
+load helpers/common
+
+# stat_fields N...: fields N... of the /proc/PID/stat line in $output (the command name
+# of the processes read here has no blank).
+stat_fields() {
+    local f out=
+    # shellcheck disable=SC2206
+    local line=($output)
+    for f in "$@"; do
+        out+="${out:+ }${line[$((f - 1))]}"
+    done
+    echo "$out"
+}
+
+# online_cpus: the host's online CPUs as a list ("0-1").
+online_cpus() {
+    cat /sys/devices/system/cpu/online
+}
+
+# last_cpu: the highest online CPU.
+last_cpu() {
+    online_cpus | tr ',' '\n' | tail -1 | sed 's/.*-//'
+}
+
+needs_two_cpus() {
+    [ "$(last_cpu)" -ge 1 ] || skip "the host has one CPU: an affinity cannot differ from the default"
+}
+
+# hull_pinned_to CPU ARGS...: hull run with its own affinity restricted to CPU, as a
+# systemd unit with CPUAffinity= would start it.
+hull_pinned_to() {
+    local cpu=$1
+    shift
+    timeout -k 5 "$HULL_TEST_TIMEOUT" taskset -c "$cpu" "$HULL" --root "$ROOT" "$@"
+}
+
+# exec_with PROCESS_JSON_FILTER CMD...: `exec --process` of CMD in the running c1, with the
+# container's process edited by the jq filter.
+exec_with() {
+    local filter=$1
+    shift
+    jq --args "$filter"' | .args = $ARGS.positional | .terminal = false' "$@" \
+        <<<"$(jq .process "$CONFIG")" >"$BATS_TEST_TMPDIR/process.json"
+    run --separate-stderr hull exec --process "$BATS_TEST_TMPDIR/process.json" c1
+}
+
+@test "scheduler: SCHED_BATCH with nice 7 shows in /proc/self/stat (policy 3, nice 7)" {
+    jq_edit '.process.scheduler = {policy: "SCHED_BATCH", nice: 7}'
+    in_container cat /proc/self/stat
+    assert_success
+    # Field 19 is nice, 41 the policy (proc(5)).
+    assert_equal "$(stat_fields 19 41)" "7 3"
+}
+
+@test "scheduler: SCHED_FIFO with priority 10 (rt_priority 10, policy 1)" {
+    # With real-time group scheduling (cgroup v1) the cgroup needs a real-time budget.
+    jq_edit '.process.scheduler = {policy: "SCHED_FIFO", priority: 10}
+             | .linux.resources.cpu = {realtimeRuntime: 10000, realtimePeriod: 1000000}'
+    in_container cat /proc/self/stat
+    assert_success
+    assert_equal "$(stat_fields 40 41)" "10 1"
+}
+
+@test "scheduler: SCHED_IDLE for exec --process, while the container keeps its own" {
+    jq_edit '.process.scheduler = {policy: "SCHED_BATCH", nice: 3}'
+    set_args sleep 100
+    start_detached c1
+    exec_with '.scheduler = {policy: "SCHED_IDLE"}' cat /proc/self/stat
+    assert_success
+    assert_equal "$(stat_fields 41)" "5"
+    run_hull exec c1 cat /proc/1/stat
+    assert_success
+    assert_equal "$(stat_fields 19 41)" "3 3"
+}
+
+@test "ioPriority: the class and priority ionice shows inside, for run and exec" {
+    jq_edit '.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 5}'
+    in_container busybox ionice
+    assert_success
+    assert_output "best-effort: prio 5"
+
+    set_args sleep 100
+    start_detached c1
+    exec_with '.ioPriority = {class: "IOPRIO_CLASS_IDLE", priority: 0}' busybox ionice
+    assert_success
+    assert_output "idle"
+}
+
+@test "execCPUAffinity: final is the affinity the program runs with" {
+    needs_two_cpus
+    local cpu
+    cpu=$(last_cpu)
+    jq_edit '.process.execCPUAffinity = {initial: "0", final: $c}' --arg c "$cpu"
+    in_container grep Cpus_allowed_list /proc/self/status
+    assert_success
+    assert_output "Cpus_allowed_list:	$cpu"
+}
+
+@test "execCPUAffinity: without final, initial stays (the kernel keeps what the cpuset allows)" {
+    needs_two_cpus
+    jq_edit '.process.execCPUAffinity = {initial: "0"}'
+    in_container grep Cpus_allowed_list /proc/self/status
+    assert_success
+    assert_output "Cpus_allowed_list:	0"
+}
+
+@test "execCPUAffinity: exec --process applies initial and final to the new process" {
+    needs_two_cpus
+    local cpu
+    cpu=$(last_cpu)
+    set_args sleep 100
+    start_detached c1
+    exec_with '.execCPUAffinity = {initial: "0", final: $c}' --arg c "$cpu" \
+        grep Cpus_allowed_list /proc/self/status
+    assert_success
+    assert_output "Cpus_allowed_list:	$cpu"
+}
+
+@test "CPU affinity: hull's own affinity does not leak into the container (runc issue 4814)" {
+    needs_two_cpus
+    set_args grep Cpus_allowed_list /proc/self/status
+    run --separate-stderr hull_pinned_to 0 run --bundle "$BUNDLE" c1
+    assert_success
+    assert_output "Cpus_allowed_list:	$(online_cpus)"
+
+    set_args sleep 100
+    start_detached c2
+    run --separate-stderr hull_pinned_to 0 exec c2 grep Cpus_allowed_list /proc/self/status
+    assert_success
+    assert_output "Cpus_allowed_list:	$(online_cpus)"
+}
+
+@test "CPU affinity: without execCPUAffinity the container gets what its cpuset allows" {
+    needs_two_cpus
+    local cpu
+    cpu=$(last_cpu)
+    jq_edit '.linux.resources.cpu = {cpus: $c, mems: "0"}' --arg c "$cpu"
+    set_args grep Cpus_allowed_list /proc/self/status
+    run --separate-stderr hull_pinned_to 0-"$cpu" run --bundle "$BUNDLE" c1
+    assert_success
+    assert_output "Cpus_allowed_list:	$cpu"
+}
+
+@test "personality: LINUX32 makes uname -m say a 32-bit machine, in run and exec" {
+    local want
+    case $(uname -m) in
+    x86_64) want=i686 ;;
+    aarch64) want=armv8l ;;
+    *) skip "no 32-bit personality to expect on $(uname -m)" ;;
+    esac
+    jq_edit '.linux.personality = {domain: "LINUX32"}'
+    in_container uname -m
+    assert_success
+    assert_output "$want"
+
+    set_args sleep 100
+    start_detached c1
+    run_hull exec c1 uname -m
+    assert_success
+    assert_output "$want"
+}
+
+@test "personality: LINUX keeps the host's machine name" {
+    jq_edit '.linux.personality = {domain: "LINUX", flags: []}'
+    in_container uname -m
+    assert_success
+    assert_output "$(uname -m)"
+}
+
+@test "memoryPolicy: each mode shows in /proc/self/numa_maps" {
+    [ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA support (CONFIG_NUMA)"
+    local mode nodes want
+    while read -r mode nodes want; do
+        [ "$nodes" = - ] && nodes=
+        jq_edit '.linux.memoryPolicy = {mode: $m, nodes: $n} | if $n == "" then del(.linux.memoryPolicy.nodes) else . end' \
+            --arg m "$mode" --arg n "$nodes"
+        in_container cat /proc/self/numa_maps
+        assert_success
+        assert_output_contains " $want "
+    done <<'EOF'
+MPOL_BIND 0 bind:0
+MPOL_INTERLEAVE 0 interleave:0
+MPOL_PREFERRED 0 prefer:0
+MPOL_LOCAL - local
+EOF
+}
+
+@test "memoryPolicy: MPOL_BIND with MPOL_F_STATIC_NODES, and for exec" {
+    [ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA support (CONFIG_NUMA)"
+    jq_edit '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "0", flags: ["MPOL_F_STATIC_NODES"]}'
+    in_container cat /proc/self/numa_maps
+    assert_success
+    assert_output_contains " bind=static:0 "
+
+    set_args sleep 100
+    start_detached c1
+    run_hull exec c1 cat /proc/self/numa_maps
+    assert_success
+    assert_output_contains " bind=static:0 "
+}
+
+@test "features: memoryPolicy lists every mode and flag of the spec" {
+    run_hull features
+    assert_success
+    assert_equal "$(jq -c '.linux.memoryPolicy.modes' <<<"$output")" \
+        '["MPOL_DEFAULT","MPOL_BIND","MPOL_INTERLEAVE","MPOL_WEIGHTED_INTERLEAVE","MPOL_PREFERRED","MPOL_PREFERRED_MANY","MPOL_LOCAL"]'
+    assert_equal "$(jq -c '.linux.memoryPolicy.flags' <<<"$output")" \
+        '["MPOL_F_NUMA_BALANCING","MPOL_F_RELATIVE_NODES","MPOL_F_STATIC_NODES"]'
+}
