@@ -149,3 +149,80 @@ try_create() {
     assert_failure
     assert_output "hull: state: a container id is required"
 }
+
+# ---- issue 12: refused with the field's JSON path, before anything is made ----------------
+
+# refused_with FILTER TEXT...: a config edited by the jq FILTER is refused by create with one
+# line containing each TEXT, and nothing is left behind.
+refused_with() {
+    local filter=$1
+    shift
+    jq_edit "$filter"
+    try_create
+    assert_clean_error "$@"
+}
+
+@test "an escaped NUL in a string is refused with its path, not cut there (env, mount destination)" {
+    refused_with '.process.env += ["FOO=a\u0000BAR=evil"]' 'process.env[2]' 'NUL character'
+    make_bundle
+    refused_with '.mounts += [{destination: "/mnt\u0000/../../x", type: "tmpfs", source: "tmpfs"}]' \
+        'mounts[7].destination' 'NUL character'
+    make_bundle
+    refused_with '.linux.sysctl = {"net.ipv4.ip_forward\u0000x": "1"}' 'linux.sysctl["net.ipv4.ip_forward"]' \
+        'property name contains a NUL'
+}
+
+@test "an escaped NUL in exec's process.json is refused with its path" {
+    set_args sleep 100
+    start_detached c1
+    jq '.process | .args = ["sh", "-c", "echo ran"] | .env = ["A=1\u0000B=2"]' "$CONFIG" \
+        >"$BATS_TEST_TMPDIR/process.json"
+    run_hull exec --process "$BATS_TEST_TMPDIR/process.json" c1
+    assert_failure
+    assert_output_contains 'env[0]: the string contains a NUL character'
+    refute_output_contains ran
+}
+
+@test "a relative linux.namespaces[i].path is refused (the spec says it MUST be absolute)" {
+    refused_with '.linux.namespaces[1].path = "proc/1/ns/net"' 'linux.namespaces[1].path' 'absolute'
+}
+
+@test "resources.cpu.cpus and mems that are not CPU lists are refused at decode time" {
+    refused_with '.linux.resources.cpu = {cpus: "0-x"}' 'linux.resources.cpu.cpus' 'invalid list "0-x"'
+    refused_with '.linux.resources.cpu = {mems: "1-0"}' 'linux.resources.cpu.mems' 'backwards'
+}
+
+@test "process.scheduler: a bad combination names the field" {
+    refused_with '.process.scheduler = {policy: "SCHED_BATCH", priority: 3}' \
+        'process.scheduler.priority' 'only SCHED_FIFO and SCHED_RR take a priority'
+    refused_with '.process.scheduler = {policy: "SCHED_OTHER", nice: 20}' 'process.scheduler.nice' 'out of range'
+    refused_with '.process.scheduler = {policy: "SCHED_DEADLINE", runtime: 2000000, deadline: 1000000}' \
+        'process.scheduler.deadline' 'less than the runtime'
+}
+
+@test "process.ioPriority: a priority outside 0-7 names the field" {
+    refused_with '.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 8}' 'process.ioPriority.priority' '0 to 7'
+}
+
+@test "process.execCPUAffinity: a CPU this host does not have is refused" {
+    refused_with '.process.execCPUAffinity = {final: "4095"}' 'process.execCPUAffinity.final' \
+        'CPU 4095 does not exist on this host'
+}
+
+@test "linux.personality: an unknown domain, and any flag, are refused" {
+    refused_with '.linux.personality = {domain: "LINUX64"}' 'linux.personality.domain' 'LINUX64'
+    refused_with '.linux.personality = {domain: "LINUX", flags: ["ADDR_NO_RANDOMIZE"]}' \
+        'linux.personality.flags' 'defines no personality flags'
+}
+
+@test "linux.memoryPolicy: a node that does not exist, and modes without the nodes they need" {
+    refused_with '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "5"}' 'linux.memoryPolicy.nodes' \
+        'memory node 5 does not exist on this host'
+    refused_with '.linux.memoryPolicy = {mode: "MPOL_BIND"}' 'linux.memoryPolicy.nodes' 'needs at least one node'
+    refused_with '.linux.memoryPolicy = {mode: "MPOL_DEFAULT", nodes: "0"}' 'linux.memoryPolicy.nodes' 'takes no nodes'
+}
+
+@test "Windows-only properties are refused rather than ignored: process.commandLine, user.username" {
+    refused_with '.process.commandLine = "sh -c true"' 'process.commandLine: not supported' 'Windows'
+    refused_with 'del(.process.commandLine) | .process.user.username = "root"' 'process.user.username: not supported'
+}
