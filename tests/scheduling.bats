@@ -29,16 +29,19 @@ last_cpu() {
     online_cpus | tr ',' '\n' | tail -1 | sed 's/.*-//'
 }
 
+# needs_two_cpus: sets CPU to the highest online CPU; skips on a host with one CPU, where no
+# affinity can differ from the default.
 needs_two_cpus() {
-    [ "$(last_cpu)" -ge 1 ] || skip "the host has one CPU: an affinity cannot differ from the default"
+    CPU=$(last_cpu)
+    [ "$CPU" -ge 1 ] || skip "the host has one CPU: an affinity cannot differ from the default"
 }
 
-# hull_pinned_to CPU ARGS...: hull run with its own affinity restricted to CPU, as a
+# hull_pinned_to CPUS ARGS...: hull run with its own affinity restricted to CPUS, as a
 # systemd unit with CPUAffinity= would start it.
 hull_pinned_to() {
-    local cpu=$1
+    local cpus=$1
     shift
-    timeout -k 5 "$HULL_TEST_TIMEOUT" taskset -c "$cpu" "$HULL" --root "$ROOT" "$@"
+    timeout -k 5 "$HULL_TEST_TIMEOUT" taskset -c "$cpus" "$HULL" --root "$ROOT" "$@"
 }
 
 # exec_with PROCESS_JSON_FILTER CMD...: `exec --process` of CMD in the running c1, with the
@@ -95,12 +98,10 @@ exec_with() {
 
 @test "execCPUAffinity: final is the affinity the program runs with" {
     needs_two_cpus
-    local cpu
-    cpu=$(last_cpu)
-    jq_edit '.process.execCPUAffinity = {initial: "0", final: $c}' --arg c "$cpu"
+    jq_edit '.process.execCPUAffinity = {initial: "0", final: $c}' --arg c "$CPU"
     in_container grep Cpus_allowed_list /proc/self/status
     assert_success
-    assert_output "Cpus_allowed_list:	$cpu"
+    assert_output "Cpus_allowed_list:	$CPU"
 }
 
 @test "execCPUAffinity: without final, initial stays (the kernel keeps what the cpuset allows)" {
@@ -113,14 +114,12 @@ exec_with() {
 
 @test "execCPUAffinity: exec --process applies initial and final to the new process" {
     needs_two_cpus
-    local cpu
-    cpu=$(last_cpu)
     set_args sleep 100
     start_detached c1
-    exec_with '.execCPUAffinity = {initial: "0", final: $c}' --arg c "$cpu" \
+    exec_with '.execCPUAffinity = {initial: "0", final: $c}' --arg c "$CPU" \
         grep Cpus_allowed_list /proc/self/status
     assert_success
-    assert_output "Cpus_allowed_list:	$cpu"
+    assert_output "Cpus_allowed_list:	$CPU"
 }
 
 @test "CPU affinity: hull's own affinity does not leak into the container (runc issue 4814)" {
@@ -139,13 +138,11 @@ exec_with() {
 
 @test "CPU affinity: without execCPUAffinity the container gets what its cpuset allows" {
     needs_two_cpus
-    local cpu
-    cpu=$(last_cpu)
-    jq_edit '.linux.resources.cpu = {cpus: $c, mems: "0"}' --arg c "$cpu"
+    jq_edit '.linux.resources.cpu = {cpus: $c, mems: "0"}' --arg c "$CPU"
     set_args grep Cpus_allowed_list /proc/self/status
-    run --separate-stderr hull_pinned_to 0-"$cpu" run --bundle "$BUNDLE" c1
+    run --separate-stderr hull_pinned_to 0-"$CPU" run --bundle "$BUNDLE" c1
     assert_success
-    assert_output "Cpus_allowed_list:	$cpu"
+    assert_output "Cpus_allowed_list:	$CPU"
 }
 
 @test "personality: LINUX32 makes uname -m say a 32-bit machine, in run and exec" {

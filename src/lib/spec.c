@@ -99,7 +99,7 @@ _Static_assert(ARRAY_LEN(memory_policy_modes) == ARRAY_LEN(memory_policy_mode_nu
 static const char *const memory_policy_flags[] = {
   "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL,
 };
-static const unsigned memory_policy_flag_nums[] = {
+static const uint64_t memory_policy_flag_nums[] = {
   MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES,
 };
 _Static_assert(ARRAY_LEN(memory_policy_flags) == ARRAY_LEN(memory_policy_flag_nums) + 1,
@@ -275,16 +275,34 @@ static herr resolve_rlimit(void *obj)
   return herr_new(".type: unknown rlimit \"%s\"", r->type);
 }
 
+/* The index of `value` in `names`, to derive its number from the list beside
+ * them; the field's enum_values refused any other value already, so a miss
+ * means the two lists disagree. */
+static herr name_index(const char *const *names, const char *value, const char *field, int *i)
+{
+  *i = list_index(names, value);
+  return *i < 0 ? herr_new(".%s: unknown value \"%s\"", field, value) : NULL;
+}
+
 static herr resolve_io_priority(void *obj)
 {
   struct oci_io_priority *p = obj;
-  int i = list_index(ioprio_classes, p->class);
-  if (i < 0)
-    return herr_new(".class: unknown class \"%s\"", p->class);
+  int i;
+  TRY(name_index(ioprio_classes, p->class, "class", &i));
   p->class_num = ioprio_class_nums[i];
   if (p->priority < 0 || p->priority > 7)
     return herr_new(".priority: %d out of range (0 to 7)", p->priority);
   return NULL;
+}
+
+/* The numbers of the flags named in `flags` (the field's enum_values made
+ * sure each is in `names`), or'ed. */
+static uint64_t or_flags(const char *const *names, const uint64_t *nums, char *const *flags, size_t n)
+{
+  uint64_t bits = 0;
+  for (size_t i = 0; i < n; i++)
+    bits |= nums[list_index(names, flags[i])];
+  return bits;
 }
 
 static bool is_realtime_policy(int policy)
@@ -324,13 +342,10 @@ static herr check_scheduler_combination(const struct oci_scheduler *s)
 static herr resolve_scheduler(void *obj)
 {
   struct oci_scheduler *s = obj;
-  int i = list_index(scheduler_policies, s->policy);
-  if (i < 0)
-    return herr_new(".policy: unknown policy \"%s\"", s->policy);
+  int i;
+  TRY(name_index(scheduler_policies, s->policy, "policy", &i));
   s->policy_num = scheduler_policy_nums[i];
-  s->flags_num = 0;
-  for (size_t f = 0; f < s->n_flags; f++)
-    s->flags_num |= scheduler_flag_nums[list_index(scheduler_flags, s->flags[f])];
+  s->flags_num = or_flags(scheduler_flags, scheduler_flag_nums, s->flags, s->n_flags);
   return check_scheduler_combination(s);
 }
 
@@ -345,13 +360,10 @@ static bool has_nodes(const char *nodes)
 static herr resolve_memory_policy(void *obj)
 {
   struct oci_memory_policy *mp = obj;
-  int i = list_index(memory_policy_modes, mp->mode);
-  if (i < 0)
-    return herr_new(".mode: unknown mode \"%s\"", mp->mode);
+  int i;
+  TRY(name_index(memory_policy_modes, mp->mode, "mode", &i));
   mp->mode_num = memory_policy_mode_nums[i];
-  mp->flags_num = 0;
-  for (size_t f = 0; f < mp->n_flags; f++)
-    mp->flags_num |= memory_policy_flag_nums[list_index(memory_policy_flags, mp->flags[f])];
+  mp->flags_num = (unsigned)or_flags(memory_policy_flags, memory_policy_flag_nums, mp->flags, mp->n_flags);
   bool nodes = has_nodes(mp->nodes);
   if ((mp->mode_num == MPOL_DEFAULT || mp->mode_num == MPOL_LOCAL) && nodes)
     return herr_new(".nodes: %s takes no nodes, got \"%s\"", mp->mode, mp->nodes);
@@ -368,9 +380,8 @@ static herr resolve_memory_policy(void *obj)
 static herr resolve_personality(void *obj)
 {
   struct oci_personality *p = obj;
-  int i = list_index(personality_domains, p->domain);
-  if (i < 0)
-    return herr_new(".domain: unknown domain \"%s\"", p->domain);
+  int i;
+  TRY(name_index(personality_domains, p->domain, "domain", &i));
   p->domain_num = personality_domain_nums[i];
   return NULL;
 }
