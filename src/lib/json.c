@@ -980,10 +980,11 @@ static herr check_depth(const char *text, size_t len)
  * the decoder as "FOO=a", and a policy checker that reads the whole string
  * would see something else than hull applies.  Only yajl's stream callbacks
  * hand the length, so one pass with them refuses such a string (value or
- * property name) anywhere in the text, naming its path. */
-/* An open object or array, with what the decoder's tables say of it, so
- * that the path reads as the decoder's would: a map's keys as ["k"], a
- * struct's properties (and those of unknown objects) as .k. */
+ * property name) anywhere in the text, naming its path.
+ *
+ * A frame is an open object or array, with what the decoder's tables say of
+ * it, so that the path reads as the decoder's would: a map's keys as ["k"],
+ * a struct's properties (and those of unknown objects) as .k. */
 struct scan_frame {
   bool array;
   bool map;
