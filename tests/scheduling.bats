@@ -74,6 +74,23 @@ exec_with() {
     assert_equal "$(stat_fields 40 41)" "10 1"
 }
 
+@test "scheduler: SCHED_FLAG_RESET_ON_FORK: the program is SCHED_FIFO, its children SCHED_OTHER" {
+    jq_edit '.process.scheduler = {policy: "SCHED_FIFO", priority: 10, flags: ["SCHED_FLAG_RESET_ON_FORK"]}
+             | .linux.resources.cpu = {realtimeRuntime: 10000, realtimePeriod: 1000000}'
+    in_container sh -c 'cat /proc/$$/stat; cat /proc/self/stat; true'
+    assert_success
+    # Policy and rt_priority of sh, then of the cat it forked.
+    assert_equal "$(awk '{ print $41, $40 }' <<<"$output" | tr '\n' ' ')" "1 10 0 0 "
+}
+
+@test "scheduler: SCHED_DEADLINE with runtime, deadline and period" {
+    jq_edit '.process.scheduler = {policy: "SCHED_DEADLINE", runtime: 10000000, deadline: 30000000,
+                                   period: 30000000}'
+    in_container cat /proc/self/stat
+    assert_success
+    assert_equal "$(stat_fields 41)" "6"
+}
+
 @test "scheduler: SCHED_IDLE for exec --process, while the container keeps its own" {
     jq_edit '.process.scheduler = {policy: "SCHED_BATCH", nice: 3}'
     set_args sleep 100
