@@ -19,9 +19,11 @@
 #include "cleanup.h"
 #include "fault.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
 #include "log.h"
 #include "lsm.h"
+#include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp.h"
@@ -49,6 +51,7 @@ struct spawn {
   int pty;        /* the pty master for a foreground run, -1 if none */
   struct seccomp_program *seccomp; /* linux.seccomp, compiled */
   struct cgroup *cg;              /* the container's cgroup */
+  int *idmapped;                  /* the idmapped mount trees (idmap.h), or NULL */
   bool born_in_cgroup;            /* clone3 put it there (CLONE_INTO_CGROUP) */
 };
 
@@ -96,6 +99,7 @@ static herr validate_config(struct spawn *s)
   TRY(ns_plan_prepare(cfg, &s->plan));
   TRY(uts_validate(cfg, s->plan.has[OCI_NS_UTS]));
   TRY(sysctl_validate(cfg->linux_, s->plan.has));
+  TRY(mounts_validate(cfg, s->plan.new_user));
   TRY(lsm_validate(cfg));
   /* Not a check, but it belongs before anything is made: SELinux's
    * context= option on the mounts that take linux.mountLabel. */
@@ -197,7 +201,7 @@ static herr clone_container(struct spawn *s)
       .plan = &s->plan, .sync_fd = s->sync[1], .state_dirfd = s->dirfd,
       .no_pivot = s->o->no_pivot, .no_new_keyring = s->o->no_new_keyring,
       .preserve_fds = s->o->preserve_fds, .die_with_parent = s->o->die_with_parent,
-      .seccomp = s->seccomp,
+      .seccomp = s->seccomp, .idmapped = s->idmapped,
     };
     init_main(&ctx);
   }
@@ -415,6 +419,7 @@ static void spawn_release(struct spawn *s)
   free(s->bundle);
   free(s->rootfs);
   free(s->config_text);
+  idmap_close_mounts(s->idmapped, s->cfg ? s->cfg->n_mounts : 0);
   oci_config_free(s->cfg);
   seccomp_program_free(s->seccomp);
   cgroup_free(s->cg);
@@ -436,6 +441,7 @@ static herr spawn_steps(struct spawn *s)
   TRY(reserve_preserved_fds(s->o->preserve_fds));
   TRY(load_bundle(s));
   TRY(validate_config(s));
+  TRY(idmap_prepare_mounts(s->cfg, s->bundle, &s->idmapped));
   TRY(make_state_dir(s));
   TRY(make_cgroup(s));
   fault_point("fifos");
