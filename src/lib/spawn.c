@@ -25,6 +25,7 @@
 #include "lsm.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "netdevices.h"
 #include "process.h"
 #include "seccomp.h"
 #include "state.h"
@@ -100,6 +101,7 @@ static herr validate_config(struct spawn *s)
   TRY(uts_validate(cfg, s->plan.has[OCI_NS_UTS]));
   TRY(sysctl_validate(cfg->linux_, s->plan.has));
   TRY(mounts_validate(cfg, s->plan.new_user));
+  TRY(netdevices_validate(cfg->linux_, &s->plan));
   TRY(lsm_validate(cfg));
   /* Not a check, but it belongs before anything is made: SELinux's
    * context= option on the mounts that take linux.mountLabel. */
@@ -287,9 +289,20 @@ static herr place_in_cgroup(struct spawn *s)
   return sync_send(s->sync[0], SYNC_CGROUP_READY, 0);
 }
 
+/* linux.netDevices, while the child waits for its cgroup: in place before it
+ * applies the sysctls, which may name them. */
+static herr move_net_devices(struct spawn *s)
+{
+  herr e = netdevices_move(s->cfg->linux_, &s->plan, s->pid);
+  if (e)
+    sync_send_error(s->sync[0], e);
+  return e;
+}
+
 /* The parent's half of the protocol in sync.h. */
 static herr guide_setup(struct spawn *s)
 {
+  TRY(move_net_devices(s));
   TRY(place_in_cgroup(s));
   if (s->plan.new_user) {
     herr e = ns_write_id_maps(s->pid, s->cfg->linux_);
