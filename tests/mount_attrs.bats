@@ -168,3 +168,15 @@ idmap_source() {
     assert_output_contains "/tmp rw,size=65536k,mode=755"
     assert_output_contains "ptmxmode=666"
 }
+
+@test "features: the recursive options, idmap and ridmap in mountOptions; mountExtensions.idmap" {
+    run_hull features
+    assert_success
+    local opt
+    for opt in rro rrw rnosuid rsuid rnodev rdev rnoexec rexec rnodiratime rdiratime rrelatime \
+        rnorelatime rnoatime ratime rstrictatime rnosymfollow rsymfollow idmap ridmap; do
+        jq -e --arg o "$opt" '.mountOptions | index($o)' <<<"$output" >/dev/null ||
+            fail "mountOptions lacks $opt"
+    done
+    assert_equal "$(jq -c .linux.mountExtensions <<<"$output")" '{"idmap":{"enabled":true}}' mountExtensions
+}

@@ -103,3 +103,9 @@ net_devices() {
     assert_output ""
     ip link show "$VA" >/dev/null || fail "$VA did not stay on the host"
 }
+
+@test "features: netDevices is enabled" {
+    run_hull features
+    assert_success
+    assert_equal "$(jq -c .linux.netDevices <<<"$output")" '{"enabled":true}' netDevices
+}

@@ -20,6 +20,7 @@
 #include "fault.h"
 #include "hooks.h"
 #include "idmap.h"
+#include "intelrdt.h"
 #include "init.h"
 #include "log.h"
 #include "lsm.h"
@@ -102,6 +103,7 @@ static herr validate_config(struct spawn *s)
   TRY(sysctl_validate(cfg->linux_, s->plan.has));
   TRY(mounts_validate(cfg, s->plan.new_user));
   TRY(netdevices_validate(cfg->linux_, &s->plan));
+  TRY(intelrdt_validate(cfg->linux_ ? cfg->linux_->intelRdt : NULL));
   TRY(lsm_validate(cfg));
   /* Not a check, but it belongs before anything is made: SELinux's
    * context= option on the mounts that take linux.mountLabel. */
@@ -299,10 +301,21 @@ static herr move_net_devices(struct spawn *s)
   return e;
 }
 
+/* linux.intelRdt: its resctrl group, before the process runs anything. */
+static herr enter_rdt_group(struct spawn *s)
+{
+  const struct oci_linux *lx = s->cfg->linux_;
+  herr e = intelrdt_apply(lx ? lx->intelRdt : NULL, s->o->id, s->pid);
+  if (e)
+    sync_send_error(s->sync[0], e);
+  return e;
+}
+
 /* The parent's half of the protocol in sync.h. */
 static herr guide_setup(struct spawn *s)
 {
   TRY(move_net_devices(s));
+  TRY(enter_rdt_group(s));
   TRY(place_in_cgroup(s));
   if (s->plan.new_user) {
     herr e = ns_write_id_maps(s->pid, s->cfg->linux_);
@@ -423,6 +436,8 @@ static void undo_create(struct spawn *s)
    * create that lost the id to another must not remove the winner's). */
   if (s->dirfd >= 0)
     herr_free(cgroup_destroy(s->cg));
+  if (s->dirfd >= 0 && s->cfg && s->cfg->linux_)
+    herr_free(intelrdt_remove(s->cfg->linux_->intelRdt, s->o->id));
   if (s->dirfd >= 0)
     herr_free(state_dir_remove(s->rootfd, s->o->id));
 }
