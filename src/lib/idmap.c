@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ static herr spawn_userns_holder(pid_t *pid)
   if (*pid < 0)
     return herr_sys("create a user namespace");
   if (*pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     for (;;)
       pause();
   }

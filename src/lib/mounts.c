@@ -134,11 +134,6 @@ static const struct mount_option_def *find_option(const char *name)
   return NULL;
 }
 
-bool mount_option_known(const char *name)
-{
-  return find_option(name) != NULL;
-}
-
 const char *mount_option_name(size_t i)
 {
   return i < sizeof(option_table) / sizeof(option_table[0]) ? option_table[i].name : NULL;

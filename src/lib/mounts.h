@@ -31,8 +31,6 @@ struct mount_options {
 /* `field` ("mounts[3]") prefixes errors: "mounts[3].options[1]: ...". */
 herr mount_options_parse(const struct oci_mount *m, const char *field, struct mount_options *out);
 void mount_options_free(struct mount_options *o);
-/* Is `name` an option hull understands (for `features`)? */
-bool mount_option_known(const char *name);
 /* The i-th option of hull's table, NULL past the end (for `features`). */
 const char *mount_option_name(size_t i);
 

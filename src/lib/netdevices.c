@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -243,11 +244,21 @@ static herr check_name(const char *name, const char *field)
   return NULL;
 }
 
+/* A joined network namespace that is the runtime's own is no place of the
+ * container's own. */
+static bool joins_runtime_netns(const struct ns_plan *plan)
+{
+  struct stat a, b;
+  int fd = plan->join_fd[OCI_NS_NETWORK];
+  return fd >= 0 && fstat(fd, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 herr netdevices_validate(const struct oci_linux *lx, const struct ns_plan *plan)
 {
   if (!lx || !lx->n_netDevices)
     return NULL;
-  if (!plan->has[OCI_NS_NETWORK])
+  if (!plan->has[OCI_NS_NETWORK] || joins_runtime_netns(plan))
     return herr_new("linux.netDevices: the container has no network namespace of its own to "
                     "move devices into");
   if (plan->unshare_flags & CLONE_NEWNET)
