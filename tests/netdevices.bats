@@ -87,6 +87,15 @@ net_devices() {
     ip link show "$VA" >/dev/null || fail "$VA left the host"
 }
 
+@test "netDevices: joining the runtime's own network namespace is refused like having none" {
+    add_namespace network "/proc/$$/ns/net"
+    net_devices "{\"$VA\": {}}"
+    run_container c1
+    assert_failure
+    assert_output_contains "linux.netDevices: the container has no network namespace of its own"
+    ip link show "$VA" >/dev/null || fail "$VA left the host"
+}
+
 @test "netDevices: an invalid name is refused naming the field" {
     net_devices "{\"$VA\": {\"name\": \"a/b\"}}"
     run_container c1

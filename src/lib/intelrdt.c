@@ -151,22 +151,32 @@ static herr add_task(const char *dir, pid_t pid)
   return herr_wrap(write_file(tasks, text, strlen(text)), "linux.intelRdt: %s", tasks);
 }
 
-herr intelrdt_apply(const struct oci_intel_rdt *rdt, const char *id, pid_t pid)
+/* The CLOS group, and the monitoring group if asked for; made if `make`. */
+static herr join_groups(const struct oci_intel_rdt *rdt, const char *id, pid_t pid, bool make)
 {
-  if (!rdt)
-    return NULL;
   _cleanup_free_ char *mnt = NULL;
   TRY_WRAP(find_resctrl(&mnt), "linux.intelRdt");
   _cleanup_free_ char *dir = clos_dir(mnt, rdt, id);
-  TRY(enter_clos(dir, rdt));
+  if (make)
+    TRY(enter_clos(dir, rdt));
   TRY(add_task(dir, pid));
   if (!rdt->enableMonitoring)
     return NULL;
   _cleanup_free_ char *mon = path_join(dir, "mon_groups");
   _cleanup_free_ char *group = path_join(mon, id);
-  if (mkdir(group, 0755) < 0 && errno != EEXIST)
+  if (make && mkdir(group, 0755) < 0 && errno != EEXIST)
     return herr_sys("linux.intelRdt.enableMonitoring: mkdir %s", group);
   return add_task(group, pid);
+}
+
+herr intelrdt_apply(const struct oci_intel_rdt *rdt, const char *id, pid_t pid)
+{
+  return rdt ? join_groups(rdt, id, pid, true) : NULL;
+}
+
+herr intelrdt_join(const struct oci_intel_rdt *rdt, const char *id, pid_t pid)
+{
+  return rdt ? join_groups(rdt, id, pid, false) : NULL;
 }
 
 herr intelrdt_remove(const struct oci_intel_rdt *rdt, const char *id)

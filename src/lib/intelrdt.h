@@ -27,6 +27,9 @@ herr intelrdt_validate(const struct oci_intel_rdt *rdt);
 /* Put `pid` in the container's CLOS (and monitoring) group. */
 herr intelrdt_apply(const struct oci_intel_rdt *rdt, const char *id, pid_t pid);
 
+/* `exec`: put `pid` in the groups intelrdt_apply made for container `id`. */
+herr intelrdt_join(const struct oci_intel_rdt *rdt, const char *id, pid_t pid);
+
 /* Remove what intelrdt_apply made for container `id` (delete, a failed create). */
 herr intelrdt_remove(const struct oci_intel_rdt *rdt, const char *id);
 
