@@ -39,6 +39,17 @@ net_devices() {
     ! ip link show "$VA" 2>/dev/null || fail "$VA is still on the host"
 }
 
+@test "netDevices: into the network namespace of a container with a user namespace" {
+    enable_userns
+    net_devices "{\"$VA\": {\"name\": \"eth7\"}}"
+    set_args sh -c 'ip -o link show eth7; ip -o addr show eth7'
+    run_container c1
+    assert_success
+    assert_output_contains "mtu 1400"
+    assert_output_contains "inet 10.212.7.1/24"
+    [[ ${lines[0]} == *"<"*UP*">"* ]] || fail "eth7 is not up: ${lines[0]}"
+}
+
 @test "netDevices: without a name the interface keeps its host name" {
     net_devices "{\"$VA\": {}}"
     set_args cat "/sys/class/net/$VA/mtu"
