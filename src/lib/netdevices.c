@@ -77,9 +77,13 @@ static herr nl_talk(int fd, struct nlreq *r, nl_each_fn each, void *arg)
   r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
   if (send(fd, r, r->h.nlmsg_len, 0) < 0)
     return herr_sys("rtnetlink send");
-  char buf[32768];
+  /* Large enough for any one datagram of a dump (the kernel's are at most 32 kB). */
+  const size_t size = 65536;
+  _cleanup_free_ char *buf = malloc(size);
+  if (!buf)
+    return herr_errno(ENOMEM, "rtnetlink");
   for (;;) {
-    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    ssize_t n = recv(fd, buf, size, 0);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
