@@ -469,9 +469,9 @@ static herr spawn_steps(struct spawn *s)
   TRY(reserve_preserved_fds(s->o->preserve_fds));
   TRY(load_bundle(s));
   TRY(validate_config(s));
-  TRY(idmap_prepare_mounts(s->cfg, s->bundle, &s->idmapped));
   TRY(make_state_dir(s));
   TRY(make_cgroup(s));
+  TRY(idmap_prepare_mounts(s->cfg, s->bundle, &s->idmapped));
   fault_point("fifos");
   TRY(clone_container(s));
   fault_point("cloned");
