@@ -672,9 +672,6 @@ ok"
     run_hull update --blkio-weight 5 c1
     assert_failure
     assert_output_contains "--blkio-weight: 5 is not between 10 and 1000"
-    run_hull update --l3-cache-schema L3:0=f c1
-    assert_failure
-    assert_output_contains "Intel RDT is not supported"
     hull kill c1 KILL
     wait_status c1 stopped
     run_hull update --pids-limit 3 c1

@@ -43,8 +43,8 @@ static const struct argp_option options[] = {
   { "memory-reservation", OPT_MEMORY_RESERVATION, "BYTES", 0, "memory soft limit", 0 },
   { "memory-swap", OPT_MEMORY_SWAP, "BYTES", 0, "memory+swap limit (-1: none)", 0 },
   { "pids-limit", OPT_PIDS_LIMIT, "N", 0, "maximum number of processes (-1: none)", 0 },
-  { "l3-cache-schema", OPT_L3_CACHE_SCHEMA, "SCHEMA", 0, "Intel RDT L3 cache schema (not supported)", 0 },
-  { "mem-bw-schema", OPT_MEM_BW_SCHEMA, "SCHEMA", 0, "Intel RDT memory bandwidth schema (not supported)", 0 },
+  { "l3-cache-schema", OPT_L3_CACHE_SCHEMA, "SCHEMA", 0, "Intel RDT L3 cache schema (\"L3:0=ff\"; needs resctrl)", 0 },
+  { "mem-bw-schema", OPT_MEM_BW_SCHEMA, "SCHEMA", 0, "Intel RDT memory bandwidth schema (\"MB:0=50\"; needs resctrl)", 0 },
   { 0 },
 };
 
@@ -212,7 +212,7 @@ static herr apply_flag(struct oci_resources *r, int key, const char *text)
     r->pids->limit = v;
     return NULL;
   case OPT_L3_CACHE_SCHEMA: case OPT_MEM_BW_SCHEMA:
-    return herr_new("--%s: Intel RDT is not supported by this hull", opt);
+    return NULL; /* linux.intelRdt, not linux.resources: see update_intel_rdt */
   default:
     return set_cpu(r, key, opt, text);
   }
@@ -236,6 +236,43 @@ static herr read_resources(const char *file, struct oci_resources **r)
   }
   TRY_WRAP(oci_resources_parse(text, len, r), "-r %s", file);
   return NULL;
+}
+
+static bool is_rdt_flag(int key)
+{
+  return key == OPT_L3_CACHE_SCHEMA || key == OPT_MEM_BW_SCHEMA;
+}
+
+/* Anything for linux.resources (the cgroup)? */
+static bool has_resources(const struct update_args *a)
+{
+  if (a->resources_file)
+    return true;
+  for (size_t i = 0; i < a->n_flags; i++)
+    if (!is_rdt_flag(a->flags[i].key))
+      return true;
+  return false;
+}
+
+/* --l3-cache-schema, --mem-bw-schema: the container's resctrl group. */
+static herr update_intel_rdt(const struct global_opts *g, const struct update_args *a)
+{
+  const char *l3 = NULL, *mb = NULL, *first = NULL;
+  for (size_t i = 0; i < a->n_flags; i++) {
+    if (a->flags[i].key == OPT_L3_CACHE_SCHEMA)
+      l3 = a->flags[i].value;
+    else if (a->flags[i].key == OPT_MEM_BW_SCHEMA)
+      mb = a->flags[i].value;
+    else
+      continue;
+    if (!first)
+      first = option_name(a->flags[i].key);
+  }
+  if (!first)
+    return NULL;
+  if ((l3 && strchr(l3, '\n')) || (mb && strchr(mb, '\n')))
+    return herr_new("update: --%s: a schema is one line", first);
+  return herr_wrap(container_update_intel_rdt(g->root, a->id, l3, mb), "update: --%s", first);
 }
 
 static herr build_resources(const struct update_args *a, struct oci_resources **out)
@@ -263,9 +300,14 @@ int cmd_update(int argc, char **argv, struct global_opts *g)
   struct update_args a = { 0 };
   argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
   struct oci_resources *r = NULL;
-  herr e = build_resources(&a, &r);
+  herr e = NULL;
+  if (has_resources(&a) || !a.n_flags) {
+    e = build_resources(&a, &r);
+    if (!e)
+      e = container_update(g->root, a.id, r);
+  }
   if (!e)
-    e = container_update(g->root, a.id, r);
+    e = update_intel_rdt(g, &a);
   oci_resources_free(r);
   return e ? cmd_fail(e) : 0;
 }

@@ -18,6 +18,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "hooks.h"
+#include "intelrdt.h"
 #include "log.h"
 #include "spawn.h"
 #include "terminal.h"
@@ -298,6 +299,18 @@ static herr destroy_cgroup(const struct handle *h, const char *root)
   return e;
 }
 
+/* linux.intelRdt: the resctrl group hull made for the container. */
+static herr remove_rdt_group(const struct handle *h, const char *id)
+{
+  _cleanup_config_ struct oci_config *cfg = NULL;
+  herr e = load_config_copy(h, &cfg);
+  if (e) {
+    herr_free(e);
+    return NULL;
+  }
+  return intelrdt_remove(cfg->linux_ ? cfg->linux_->intelRdt : NULL, id);
+}
+
 /* No state directory at all for a valid id. */
 static bool container_absent(const char *root, const char *id)
 {
@@ -350,6 +363,7 @@ herr container_delete(const char *root, const char *id, bool force)
     TRY_WRAP(kill_and_wait((pid_t)h.st->pid, h.st->pid_start_time), "delete");
   }
   TRY_WRAP(destroy_cgroup(&h, root), "delete container \"%s\"", id);
+  TRY_WRAP(remove_rdt_group(&h, id), "delete container \"%s\"", id);
   run_poststop(&h);
   return herr_wrap(state_dir_remove(h.rootfd, id), "delete");
 }
@@ -547,6 +561,15 @@ herr container_update(const char *root, const char *id, const struct oci_resourc
   }
   cgroup_free(cg);
   return e;
+}
+
+herr container_update_intel_rdt(const char *root, const char *id, const char *l3, const char *mb)
+{
+  _cleanup_handle_ struct handle h;
+  _cleanup_config_ struct oci_config *cfg = NULL;
+  TRY(open_container(root, id, LOCK_EX, &h));
+  TRY(load_config_copy(&h, &cfg));
+  return intelrdt_update(cfg->linux_ ? cfg->linux_->intelRdt : NULL, id, l3, mb);
 }
 
 herr container_pids(const char *root, const char *id, pid_t **pids, size_t *n)

@@ -64,6 +64,8 @@ herr container_pause(const char *root, const char *id);
 herr container_resume(const char *root, const char *id);
 /* Apply the given fields of linux.resources to a live container. */
 herr container_update(const char *root, const char *id, const struct oci_resources *r);
+/* `update --l3-cache-schema/--mem-bw-schema` (NULL: unchanged): linux.intelRdt's schemata. */
+herr container_update_intel_rdt(const char *root, const char *id, const char *l3, const char *mb);
 /* The pids in the container's cgroup, sorted; caller frees. */
 herr container_pids(const char *root, const char *id, pid_t **pids, size_t *n);
 herr container_status(const char *root, const char *id, enum container_status *status);

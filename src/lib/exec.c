@@ -47,6 +47,7 @@
 
 #include "capabilities.h"
 #include "cgroup.h"
+#include "intelrdt.h"
 #include "cleanup.h"
 #include "cpu_affinity.h"
 #include "io_priority.h"
@@ -447,6 +448,13 @@ static herr join_cgroup(struct exec_run *r)
   return NULL;
 }
 
+/* linux.intelRdt: the container's resctrl group, like its cgroup. */
+static herr join_rdt_group(struct exec_run *r)
+{
+  const struct oci_linux *lx = r->cfg->linux_;
+  return intelrdt_join(lx ? lx->intelRdt : NULL, r->o->id, getpid());
+}
+
 static herr join_pass(struct exec_run *r, bool early)
 {
   for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
@@ -494,6 +502,7 @@ static herr joiner_steps(struct exec_run *r)
   /* execCPUAffinity.initial before the cgroup, or every CPU it allows. */
   TRY(cpu_affinity_apply_initial(0, r->x.p.execCPUAffinity));
   TRY(join_cgroup(r));
+  TRY(join_rdt_group(r));
   TRY(join_namespaces(r));
   pid_t pid;
   return clone_process(r, &pid);

@@ -10,24 +10,14 @@
 
 #include "capabilities.h"
 #include "cleanup.h"
+#include "intelrdt.h"
 #include "json.h"
+#include "mounts.h"
 #include "seccomp.h"
 #include "spec.h"
 
 static const char *const hook_names[] = {
   "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-  NULL,
-};
-
-/* The mount options hull's mount code recognizes (generic mount(2) flags and
- * propagation; filesystem-specific data options are not listed). */
-static const char *const mount_options[] = {
-  "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
-  "iversion", "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime",
-  "noexec", "noiversion", "nolazytime", "nomand", "norelatime",
-  "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "relatime",
-  "remount", "ro", "rprivate", "rshared", "rslave", "runbindable", "rw",
-  "shared", "silent", "slave", "strictatime", "suid", "sync", "tmpcopyup", "unbindable",
   NULL,
 };
 
@@ -46,6 +36,31 @@ static void write_enabled(struct json_writer *w, const char *key, bool on)
   jw_key(w, key);
   jw_begin_object(w);
   jw_kv_bool(w, "enabled", on);
+  jw_end_object(w);
+}
+
+/* The options of mounts.c's table: mount(2) flags, propagation, the recursive
+ * mount_setattr(2) options, idmap, ridmap; filesystem data is not listed. */
+static void write_mount_options(struct json_writer *w)
+{
+  jw_key(w, "mountOptions");
+  jw_begin_array(w);
+  for (size_t i = 0; mount_option_name(i); i++)
+    jw_string(w, mount_option_name(i));
+  jw_end_array(w);
+}
+
+/* features-linux.md "Intel RDT": hull applies every field, where a resctrl
+ * filesystem is mounted; elsewhere create refuses linux.intelRdt, so it is
+ * reported disabled there. */
+static void write_intel_rdt(struct json_writer *w)
+{
+  bool on = intelrdt_available();
+  jw_key(w, "intelRdt");
+  jw_begin_object(w);
+  jw_kv_bool(w, "enabled", on);
+  jw_kv_bool(w, "schemata", on);
+  jw_kv_bool(w, "monitoring", on);
   jw_end_object(w);
 }
 
@@ -124,10 +139,11 @@ static void write_linux(struct json_writer *w)
    * the availability" of the LSM on this host (create checks that). */
   write_enabled(w, "apparmor", true);
   write_enabled(w, "selinux", true);
-  write_enabled(w, "intelRdt", false);
+  write_intel_rdt(w);
+  write_enabled(w, "netDevices", true);
   jw_key(w, "mountExtensions");
   jw_begin_object(w);
-  write_enabled(w, "idmap", false);
+  write_enabled(w, "idmap", true);
   jw_end_object(w);
   jw_end_object(w);
 }
@@ -141,7 +157,7 @@ char *features_json(void)
   jw_kv_string(w, "ociVersionMin", "1.0.0");
   jw_kv_string(w, "ociVersionMax", "1.3.0");
   write_strings(w, "hooks", hook_names);
-  write_strings(w, "mountOptions", mount_options);
+  write_mount_options(w);
   write_linux(w);
   jw_key(w, "annotations");
   jw_begin_object(w);

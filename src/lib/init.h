@@ -22,6 +22,7 @@ struct init_ctx {
   int preserve_fds;            /* fds 3 .. 3+N-1 are passed to the process */
   bool die_with_parent;        /* keep PR_SET_PDEATHSIG after create */
   const struct seccomp_program *seccomp; /* linux.seccomp compiled at create, or NULL */
+  const int *idmapped;         /* per mount: its idmapped tree (idmap.h), -1; or NULL */
 };
 
 /* Runs in the freshly cloned process; never returns. */

@@ -24,6 +24,7 @@
 #include "cleanup.h"
 #include "inroot.h"
 #include "log.h"
+#include "mount_attrs.h"
 #include "procfs.h"
 #include "utils.h"
 
@@ -31,12 +32,18 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_IGNORE, OPT_TMPCOPYUP };
+enum opt_kind {
+  OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_IGNORE, OPT_TMPCOPYUP,
+  OPT_RATTR_SET,   /* a recursive attribute set with mount_setattr(AT_RECURSIVE) */
+  OPT_RATTR_CLEAR, /* ... cleared */
+  OPT_RATIME,      /* the recursive access time mode (one of MOUNT_ATTR__ATIME) */
+  OPT_IDMAP,       /* an idmapped mount (idmap.c) */
+};
 
 static const struct mount_option_def {
   const char *name;
   enum opt_kind kind;
-  unsigned long flag;
+  unsigned long flag; /* MS_* or MOUNT_ATTR_* */
   bool recursive;
 } option_table[] = {
   { "defaults", OPT_IGNORE, 0, false },
@@ -79,8 +86,44 @@ static const struct mount_option_def {
   { "rslave", OPT_PROPAGATION, MS_SLAVE, true },
   { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE, false },
   { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE, true },
+  /* config.md "Mounts": the AT_RECURSIVE options of mount_setattr(2), applied
+   * to the mount and every mount below it. */
+  { "rro", OPT_RATTR_SET, MOUNT_ATTR_RDONLY, true },
+  { "rrw", OPT_RATTR_CLEAR, MOUNT_ATTR_RDONLY, true },
+  { "rnosuid", OPT_RATTR_SET, MOUNT_ATTR_NOSUID, true },
+  { "rsuid", OPT_RATTR_CLEAR, MOUNT_ATTR_NOSUID, true },
+  { "rnodev", OPT_RATTR_SET, MOUNT_ATTR_NODEV, true },
+  { "rdev", OPT_RATTR_CLEAR, MOUNT_ATTR_NODEV, true },
+  { "rnoexec", OPT_RATTR_SET, MOUNT_ATTR_NOEXEC, true },
+  { "rexec", OPT_RATTR_CLEAR, MOUNT_ATTR_NOEXEC, true },
+  { "rnodiratime", OPT_RATTR_SET, MOUNT_ATTR_NODIRATIME, true },
+  { "rdiratime", OPT_RATTR_CLEAR, MOUNT_ATTR_NODIRATIME, true },
+  { "rnosymfollow", OPT_RATTR_SET, MOUNT_ATTR_NOSYMFOLLOW, true },
+  { "rsymfollow", OPT_RATTR_CLEAR, MOUNT_ATTR_NOSYMFOLLOW, true },
+  /* The access time is one mode, not a set of bits: "atime" and "norelatime"
+   * name the kernel's default and strictatime, as mount(8) describes them. */
+  { "rrelatime", OPT_RATIME, MOUNT_ATTR_RELATIME, true },
+  { "rnorelatime", OPT_RATIME, MOUNT_ATTR_STRICTATIME, true },
+  { "rnoatime", OPT_RATIME, MOUNT_ATTR_NOATIME, true },
+  { "ratime", OPT_RATIME, MOUNT_ATTR_RELATIME, true },
+  { "rstrictatime", OPT_RATIME, MOUNT_ATTR_STRICTATIME, true },
+  { "idmap", OPT_IDMAP, 0, false },
+  { "ridmap", OPT_IDMAP, 0, true },
   /* runc's and crun's extension, which podman uses for --read-only's tmpfs. */
   { "tmpcopyup", OPT_TMPCOPYUP, 0, false },
+};
+
+/* Filesystem-specific options that are a single word (those of the form
+ * key=value are data by their form): devpts, tmpfs, cgroup2, overlay, the
+ * common disk filesystems, NFS and FUSE.  Any other word is refused rather
+ * than handed to mount(2), where a bind mount would silently drop it. */
+static const char *const filesystem_words[] = {
+  "newinstance", "noswap", "inode32", "inode64", "nsdelegate", "favordynmods",
+  "memory_localevents", "memory_recursiveprot", "memory_hugetlb_accounting",
+  "pids_localevents", "userxattr", "volatile", "acl", "noacl", "user_xattr",
+  "nouser_xattr", "discard", "nodiscard", "barrier", "nobarrier", "hard", "soft",
+  "intr", "nointr", "ac", "noac", "lock", "nolock", "tcp", "udp", "cto", "nocto",
+  "sharecache", "nosharecache", "allow_other", "default_permissions", NULL,
 };
 
 static const struct mount_option_def *find_option(const char *name)
@@ -91,9 +134,19 @@ static const struct mount_option_def *find_option(const char *name)
   return NULL;
 }
 
-bool mount_option_known(const char *name)
+const char *mount_option_name(size_t i)
 {
-  return find_option(name) != NULL;
+  return i < sizeof(option_table) / sizeof(option_table[0]) ? option_table[i].name : NULL;
+}
+
+static bool is_filesystem_option(const char *opt)
+{
+  if (strchr(opt, '=') && opt[0] != '=')
+    return true;
+  for (const char *const *w = filesystem_words; *w; w++)
+    if (!strcmp(*w, opt))
+      return true;
+  return false;
 }
 
 static herr append_data(char **data, const char *opt)
@@ -106,46 +159,80 @@ static herr append_data(char **data, const char *opt)
   return NULL;
 }
 
-herr mount_options_parse(char *const *options, size_t n, const char *field,
-                         struct mount_options *out)
+/* A word hull does not know is an error naming it; a filesystem option goes
+ * to mount(2) as data, except on a bind mount, which has no use for it. */
+static herr parse_other(struct mount_options *out, const char *opt, const char *field, size_t i)
+{
+  if (!is_filesystem_option(opt))
+    return herr_new("%s.options[%zu]: unknown mount option \"%s\"", field, i, opt);
+  if (out->data_index < 0)
+    out->data_index = (long)i;
+  return append_data(&out->data, opt);
+}
+
+static void parse_known(struct mount_options *out, const struct mount_option_def *d)
+{
+  switch (d->kind) {
+  case OPT_SET:
+    out->flags |= d->flag;
+    out->clear &= ~d->flag;
+    break;
+  case OPT_CLEAR:
+    out->flags &= ~d->flag;
+    out->clear |= d->flag;
+    break;
+  case OPT_PROPAGATION:
+    out->propagation = d->flag | (d->recursive ? MS_REC : 0);
+    break;
+  case OPT_BIND:
+    out->bind = true;
+    out->recursive = d->recursive;
+    break;
+  case OPT_IGNORE:
+    break;
+  case OPT_TMPCOPYUP:
+    out->tmpcopyup = true;
+    break;
+  case OPT_RATTR_SET:
+    out->attr_set |= d->flag;
+    out->attr_clr &= ~(uint64_t)d->flag;
+    break;
+  case OPT_RATTR_CLEAR:
+    out->attr_clr |= d->flag;
+    out->attr_set &= ~(uint64_t)d->flag;
+    break;
+  case OPT_RATIME:
+    out->attr_set = (out->attr_set & ~(uint64_t)MOUNT_ATTR__ATIME) | d->flag;
+    out->attr_clr |= MOUNT_ATTR__ATIME;
+    break;
+  case OPT_IDMAP:
+    out->idmap = d->recursive ? MOUNT_IDMAP_RECURSIVE : MOUNT_IDMAP_FLAT;
+    break;
+  }
+}
+
+herr mount_options_parse(const struct oci_mount *m, const char *field, struct mount_options *out)
 {
   memset(out, 0, sizeof(*out));
-  for (size_t i = 0; i < n; i++) {
-    const struct mount_option_def *d = find_option(options[i]);
-    if (!d) {
-      if (!strcmp(options[i], "idmap") || !strcmp(options[i], "ridmap")) {
-        mount_options_free(out);
-        return herr_new("%s.options[%zu]: \"%s\" is not supported by hull", field, i, options[i]);
-      }
-      herr e = append_data(&out->data, options[i]);
-      if (e) {
-        mount_options_free(out);
-        return e;
-      }
-      continue;
+  out->data_index = -1;
+  for (size_t i = 0; i < m->n_options; i++) {
+    const struct mount_option_def *d = find_option(m->options[i]);
+    herr e = NULL;
+    if (d)
+      parse_known(out, d);
+    else
+      e = parse_other(out, m->options[i], field, i);
+    if (e) {
+      mount_options_free(out);
+      return e;
     }
-    switch (d->kind) {
-    case OPT_SET:
-      out->flags |= d->flag;
-      out->clear &= ~d->flag;
-      break;
-    case OPT_CLEAR:
-      out->flags &= ~d->flag;
-      out->clear |= d->flag;
-      break;
-    case OPT_PROPAGATION:
-      out->propagation = d->flag | (d->recursive ? MS_REC : 0);
-      break;
-    case OPT_BIND:
-      out->bind = true;
-      out->recursive = d->recursive;
-      break;
-    case OPT_IGNORE:
-      break;
-    case OPT_TMPCOPYUP:
-      out->tmpcopyup = true;
-      break;
-    }
+  }
+  out->bind = out->bind || (m->type && !strcmp(m->type, "bind"));
+  if (out->bind && out->data_index >= 0) {
+    herr e = herr_new("%s.options[%ld]: \"%s\": a bind mount takes no filesystem options", field,
+                      out->data_index, m->options[out->data_index]);
+    mount_options_free(out);
+    return e;
   }
   return NULL;
 }
@@ -204,8 +291,25 @@ static herr open_destination(int rootfd, const struct oci_mount *m, bool source_
   return inroot_create(rootfd, m->destination, source_is_dir ? INROOT_DIR : INROOT_FILE, fd);
 }
 
+/* The source bound at the destination fd: the runtime's idmapped tree when
+ * there is one (idmap.h), moved into place. */
+static herr attach_source(const struct oci_mount *m, const struct mount_options *o, int dst,
+                          int idmapped, const char *what)
+{
+  if (idmapped >= 0) {
+    if (move_mount(idmapped, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return herr_sys("%s: attach the idmapped mount of %s", what, m->source);
+    return NULL;
+  }
+  struct fd_path target = fd_path(dst);
+  unsigned long bind = MS_BIND | (o->recursive ? MS_REC : 0);
+  if (mount(m->source, target.s, NULL, bind, NULL) < 0)
+    return herr_sys("%s: bind %s", what, m->source);
+  return NULL;
+}
+
 static herr mount_bind(const struct oci_mount *m, const struct mount_options *o, int rootfd,
-                       const char *what)
+                       int idmapped, const char *what)
 {
   if (!m->source)
     return herr_new("%s.source: a bind mount needs a source", what);
@@ -214,10 +318,7 @@ static herr mount_bind(const struct oci_mount *m, const struct mount_options *o,
     return herr_sys("%s: bind source %s", what, m->source);
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, S_ISDIR(st.st_mode), &dst), "%s: destination", what);
-  struct fd_path target = fd_path(dst);
-  unsigned long bind = MS_BIND | (o->recursive ? MS_REC : 0);
-  if (mount(m->source, target.s, NULL, bind, NULL) < 0)
-    return herr_sys("%s: bind %s", what, m->source);
+  TRY(attach_source(m, o, dst, idmapped, what));
   /* The fd still points below the new mount: reopen to reach the mount itself. */
   _cleanup_close_ int mnt = -1;
   TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
@@ -249,7 +350,7 @@ static herr mount_bind_fallback(const struct oci_mount *m, const struct mount_op
     struct mount_options ao = *o;
     ao.recursive = true;
     log_debug("%s: %s not mountable here, binding %s instead", what, m->type, alt.source);
-    return mount_bind(&alt, &ao, rootfd, what);
+    return mount_bind(&alt, &ao, rootfd, -1, what);
   }
   return herr_errno(EPERM, "%s: mount %s", what, m->type);
 }
@@ -487,30 +588,74 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   return NULL;
 }
 
-static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, size_t idx)
+/* rro, rnosuid, ...: on the new mount and every mount below it. */
+static herr apply_recursive_attrs(const struct oci_mount *m, const struct mount_options *o,
+                                  int rootfd, const char *what)
+{
+  if (!o->attr_set && !o->attr_clr)
+    return NULL;
+  _cleanup_close_ int mnt = -1;
+  TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
+  return herr_wrap(mount_attrs_set_recursive(mnt, o->attr_set, o->attr_clr), "%s", what);
+}
+
+static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, int idmapped,
+                      size_t idx)
 {
   char what[48];
   snprintf(what, sizeof(what), "mounts[%zu]", idx);
   if (!m->destination || !*m->destination)
     return herr_new("%s.destination: missing", what);
   struct mount_options o;
-  TRY(mount_options_parse(m->options, m->n_options, what, &o));
-  bool bind = o.bind || (m->type && !strcmp(m->type, "bind"));
-  herr e = bind ? mount_bind(m, &o, rootfd, what)
-                : mount_filesystem(m, &o, rootfd, in_userns, what);
+  TRY(mount_options_parse(m, what, &o));
+  herr e = o.bind ? mount_bind(m, &o, rootfd, idmapped, what)
+                  : mount_filesystem(m, &o, rootfd, in_userns, what);
+  if (!e)
+    e = apply_recursive_attrs(m, &o, rootfd, what);
   mount_options_free(&o);
   if (e)
     return herr_wrap(e, "mount %s", m->destination);
   return NULL;
 }
 
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns)
+herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns, const int *idmapped)
 {
   /* Root of the user namespace hull itself runs in (rootless podman) is no
    * more privileged than root of a new one. */
   in_userns = in_userns || in_user_namespace();
   for (size_t i = 0; i < cfg->n_mounts; i++)
-    TRY(mount_one(&cfg->mounts[i], rootfd, in_userns, i));
+    TRY(mount_one(&cfg->mounts[i], rootfd, in_userns, idmapped ? idmapped[i] : -1, i));
+  return NULL;
+}
+
+/* config.md "Mounts": idmap/ridmap and a mount's uidMappings/gidMappings. */
+static herr validate_idmap(const struct oci_mount *m, const struct mount_options *o,
+                           bool new_userns, const char *what)
+{
+  bool mappings = m->n_uidMappings || m->n_gidMappings;
+  if (mappings && (!m->n_uidMappings || !m->n_gidMappings))
+    return herr_new("%s: uidMappings and gidMappings go together", what);
+  if (!mappings && o->idmap == MOUNT_IDMAP_NONE)
+    return NULL;
+  if (!o->bind)
+    return herr_new("%s: an idmapped mount must be a bind mount", what);
+  if (!mappings && !new_userns)
+    return herr_new("%s.options: idmap without uidMappings/gidMappings needs a new user namespace "
+                    "to take the mappings from", what);
+  return NULL;
+}
+
+herr mounts_validate(const struct oci_config *cfg, bool new_userns)
+{
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    char what[48];
+    snprintf(what, sizeof(what), "mounts[%zu]", i);
+    struct mount_options o;
+    TRY(mount_options_parse(&cfg->mounts[i], what, &o));
+    herr e = validate_idmap(&cfg->mounts[i], &o, new_userns, what);
+    mount_options_free(&o);
+    TRY(e);
+  }
   return NULL;
 }
 

@@ -3,12 +3,17 @@
 #define HULL_MOUNTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "spec.h"
 
-/* The mount(2) flags, propagation and data string of an options list.
- * Unknown options are filesystem data ("size=64k", "mode=755"). */
+enum mount_idmap { MOUNT_IDMAP_NONE, MOUNT_IDMAP_FLAT, MOUNT_IDMAP_RECURSIVE };
+
+/* The mount(2) flags, propagation and data string of an options list, and the
+ * recursive attributes for mount_setattr(2).  Filesystem data is an option of
+ * the form key=value or a known filesystem word ("newinstance"); any other
+ * option hull does not know is an error. */
 struct mount_options {
   unsigned long flags;       /* MS_* set */
   unsigned long clear;       /* MS_* explicitly cleared (rw, suid, ...) */
@@ -17,18 +22,27 @@ struct mount_options {
   bool recursive;
   bool tmpcopyup;            /* tmpfs: copy what the image has at the destination into it */
   char *data;                /* comma-joined fs options, NULL if none */
+  long data_index;           /* index of the first data option, -1 if none */
+  uint64_t attr_set;         /* MOUNT_ATTR_* set recursively (rro, rnosuid, ...) */
+  uint64_t attr_clr;         /* MOUNT_ATTR_* cleared recursively (rrw, rsuid, ...) */
+  enum mount_idmap idmap;    /* idmap / ridmap */
 };
 
-herr mount_options_parse(char *const *options, size_t n, const char *field,
-                         struct mount_options *out);
+/* `field` ("mounts[3]") prefixes errors: "mounts[3].options[1]: ...". */
+herr mount_options_parse(const struct oci_mount *m, const char *field, struct mount_options *out);
 void mount_options_free(struct mount_options *o);
-/* Is `name` an option hull understands (for `features`)? */
-bool mount_option_known(const char *name);
+/* The i-th option of hull's table, NULL past the end (for `features`). */
+const char *mount_option_name(size_t i);
+
+/* Refuse, before anything is made, a mount whose options or idmapping cannot
+ * work: an unknown option, filesystem data on a bind mount, idmap rules. */
+herr mounts_validate(const struct oci_config *cfg, bool new_userns);
 
 /* Apply every mount of the config under `rootfd` (an fd of the rootfs mount).
  * `in_userns` (or hull running in a user namespace) selects the bind fallbacks
- * for filesystems a user namespace may not mount. */
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns);
+ * for filesystems a user namespace may not mount.  `idmapped[i]` is the
+ * detached idmapped tree of mounts[i] made by the runtime (idmap.h), or -1. */
+herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns, const int *idmapped);
 
 /* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */
 herr mount_remount_readonly(int rootfd, const char *path);

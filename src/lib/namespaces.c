@@ -236,8 +236,8 @@ static herr format_id_map(const struct oci_idmapping *m, size_t n, char **out)
   return NULL;
 }
 
-static herr write_id_map(pid_t pid, const char *file, const char *field,
-                         const struct oci_idmapping *m, size_t n)
+herr ns_write_id_map(pid_t pid, const char *file, const char *field,
+                     const struct oci_idmapping *m, size_t n)
 {
   _cleanup_free_ char *text = NULL;
   TRY(format_id_map(m, n, &text));
@@ -284,7 +284,7 @@ static herr run_id_map_helper(const char *helper, pid_t pid, const char *field,
 static herr write_id_maps_rootless(pid_t pid, const struct oci_linux *lx)
 {
   if (maps_only(lx->uidMappings, lx->n_uidMappings, geteuid()))
-    TRY(write_id_map(pid, "uid_map", "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
+    TRY(ns_write_id_map(pid, "uid_map", "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
   else
     TRY(run_id_map_helper("newuidmap", pid, "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
   if (!maps_only(lx->gidMappings, lx->n_gidMappings, getegid()))
@@ -292,15 +292,15 @@ static herr write_id_maps_rootless(pid_t pid, const struct oci_linux *lx)
   char path[64];
   snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
   TRY_WRAP(procfs_write(path, "deny", 4), "linux.gidMappings: deny setgroups (needed to map a gid without privilege)");
-  return write_id_map(pid, "gid_map", "linux.gidMappings", lx->gidMappings, lx->n_gidMappings);
+  return ns_write_id_map(pid, "gid_map", "linux.gidMappings", lx->gidMappings, lx->n_gidMappings);
 }
 
 herr ns_write_id_maps(pid_t pid, const struct oci_linux *lx)
 {
   if (geteuid() != 0)
     return write_id_maps_rootless(pid, lx);
-  TRY(write_id_map(pid, "uid_map", "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
-  TRY(write_id_map(pid, "gid_map", "linux.gidMappings", lx->gidMappings, lx->n_gidMappings));
+  TRY(ns_write_id_map(pid, "uid_map", "linux.uidMappings", lx->uidMappings, lx->n_uidMappings));
+  TRY(ns_write_id_map(pid, "gid_map", "linux.gidMappings", lx->gidMappings, lx->n_gidMappings));
   return NULL;
 }
 

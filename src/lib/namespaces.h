@@ -47,6 +47,9 @@ herr ns_parent_after_clone(struct ns_plan *plan);
 
 /* Parent: write /proc/PID/{setgroups,uid_map,gid_map} for a new user ns. */
 herr ns_write_id_maps(pid_t pid, const struct oci_linux *lx);
+/* One of them: /proc/PID/`file` ("uid_map"); `field` names the mappings in errors. */
+herr ns_write_id_map(pid_t pid, const char *file, const char *field,
+                     const struct oci_idmapping *m, size_t n);
 
 /* Child: join the user namespace if given by path, then the others (the pid
  * namespace too when pid_joined_in_child), then unshare what must be created

@@ -20,11 +20,15 @@
 #include "cleanup.h"
 #include "fault.h"
 #include "hooks.h"
+#include "idmap.h"
+#include "intelrdt.h"
 #include "init.h"
 #include "log.h"
 #include "lsm.h"
 #include "memory_policy.h"
+#include "mounts.h"
 #include "namespaces.h"
+#include "netdevices.h"
 #include "process.h"
 #include "seccomp.h"
 #include "state.h"
@@ -51,6 +55,7 @@ struct spawn {
   int pty;        /* the pty master for a foreground run, -1 if none */
   struct seccomp_program *seccomp; /* linux.seccomp, compiled */
   struct cgroup *cg;              /* the container's cgroup */
+  int *idmapped;                  /* the idmapped mount trees (idmap.h), or NULL */
   bool born_in_cgroup;            /* clone3 put it there (CLONE_INTO_CGROUP) */
 };
 
@@ -99,6 +104,9 @@ static herr validate_config(struct spawn *s)
   TRY(ns_plan_prepare(cfg, &s->plan));
   TRY(uts_validate(cfg, s->plan.has[OCI_NS_UTS]));
   TRY(sysctl_validate(cfg->linux_, s->plan.has));
+  TRY(mounts_validate(cfg, s->plan.new_user));
+  TRY(netdevices_validate(cfg->linux_, &s->plan));
+  TRY(intelrdt_validate(cfg->linux_ ? cfg->linux_->intelRdt : NULL));
   TRY(lsm_validate(cfg));
   /* Not a check, but it belongs before anything is made: SELinux's
    * context= option on the mounts that take linux.mountLabel. */
@@ -203,7 +211,7 @@ static herr clone_container(struct spawn *s)
       .plan = &s->plan, .sync_fd = s->sync[1], .state_dirfd = s->dirfd,
       .no_pivot = s->o->no_pivot, .no_new_keyring = s->o->no_new_keyring,
       .preserve_fds = s->o->preserve_fds, .die_with_parent = s->o->die_with_parent,
-      .seccomp = s->seccomp,
+      .seccomp = s->seccomp, .idmapped = s->idmapped,
     };
     init_main(&ctx);
   }
@@ -294,9 +302,31 @@ static herr place_in_cgroup(struct spawn *s)
   return sync_send(s->sync[0], SYNC_CGROUP_READY, 0);
 }
 
+/* linux.netDevices, while the child waits for its cgroup: in place before it
+ * applies the sysctls, which may name them. */
+static herr move_net_devices(struct spawn *s)
+{
+  herr e = netdevices_move(s->cfg->linux_, &s->plan, s->pid);
+  if (e)
+    sync_send_error(s->sync[0], e);
+  return e;
+}
+
+/* linux.intelRdt: its resctrl group, before the process runs anything. */
+static herr enter_rdt_group(struct spawn *s)
+{
+  const struct oci_linux *lx = s->cfg->linux_;
+  herr e = intelrdt_apply(lx ? lx->intelRdt : NULL, s->o->id, s->pid);
+  if (e)
+    sync_send_error(s->sync[0], e);
+  return e;
+}
+
 /* The parent's half of the protocol in sync.h. */
 static herr guide_setup(struct spawn *s)
 {
+  TRY(move_net_devices(s));
+  TRY(enter_rdt_group(s));
   TRY(place_in_cgroup(s));
   if (s->plan.new_user) {
     herr e = ns_write_id_maps(s->pid, s->cfg->linux_);
@@ -417,6 +447,8 @@ static void undo_create(struct spawn *s)
    * create that lost the id to another must not remove the winner's). */
   if (s->dirfd >= 0)
     herr_free(cgroup_destroy(s->cg));
+  if (s->dirfd >= 0 && s->cfg && s->cfg->linux_)
+    herr_free(intelrdt_remove(s->cfg->linux_->intelRdt, s->o->id));
   if (s->dirfd >= 0)
     herr_free(state_dir_remove(s->rootfd, s->o->id));
 }
@@ -426,6 +458,7 @@ static void spawn_release(struct spawn *s)
   free(s->bundle);
   free(s->rootfs);
   free(s->config_text);
+  idmap_close_mounts(s->idmapped, s->cfg ? s->cfg->n_mounts : 0);
   oci_config_free(s->cfg);
   seccomp_program_free(s->seccomp);
   cgroup_free(s->cg);
@@ -449,6 +482,7 @@ static herr spawn_steps(struct spawn *s)
   TRY(validate_config(s));
   TRY(make_state_dir(s));
   TRY(make_cgroup(s));
+  TRY(idmap_prepare_mounts(s->cfg, s->bundle, &s->idmapped));
   fault_point("fifos");
   TRY(clone_container(s));
   fault_point("cloned");

@@ -31,12 +31,15 @@
 #include "cpu_affinity.h"
 #include "devices.h"
 #include "hooks.h"
+#include "idmap.h"
+#include "intelrdt.h"
 #include "io_priority.h"
 #include "lsm.h"
 #include "masked_paths.h"
 #include "memory_policy.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "netdevices.h"
 #include "personality.h"
 #include "process.h"
 #include "rlimits.h"
@@ -458,7 +461,6 @@ static herr check_linux(void *obj)
  * anything (oci_config_refuse_unsupported()). */
 #define BY(fn) .applied_by = #fn + 0 * sizeof(&(fn))
 #define REFUSED(why) .refused = (why)
-#define NOT_YET(what) REFUSED(what " is not implemented by hull, which refuses it rather than ignore it")
 #define END { .name = NULL }
 #define STRINGIFY(x) #x
 #define TYPE_NAME(S) STRINGIFY(S) /* expands S first: "struct oci_hook" */
@@ -507,8 +509,8 @@ static const struct json_field mount_fields[] = {
   F(S, source, JK_STRING, BY(mounts_apply)),
   F(S, type, JK_STRING, BY(mounts_apply)),
   F_LIST(S, options, JK_STRV, BY(mounts_apply)),
-  F_LIST(S, uidMappings, JK_ARRAY, OF(idmapping_type), NOT_YET("idmapped mounts")),
-  F_LIST(S, gidMappings, JK_ARRAY, OF(idmapping_type), NOT_YET("idmapped mounts")),
+  F_LIST(S, uidMappings, JK_ARRAY, OF(idmapping_type), BY(idmap_prepare_mounts)),
+  F_LIST(S, gidMappings, JK_ARRAY, OF(idmapping_type), BY(idmap_prepare_mounts)),
   END
 };
 TYPE(mount_type, S, mount_fields, NULL);
@@ -654,7 +656,7 @@ TYPE(device_type, S, device_fields, check_device);
 
 #define S struct oci_net_device
 static const struct json_field net_device_fields[] = {
-  F(S, name, JK_STRING),
+  F(S, name, JK_STRING, BY(netdevices_move)),
   END
 };
 TYPE(net_device_type, S, net_device_fields, NULL);
@@ -840,11 +842,11 @@ TYPE(seccomp_type, S, seccomp_fields, NULL);
 /* ---- the rest of linux ---- */
 #define S struct oci_intel_rdt
 static const struct json_field intel_rdt_fields[] = {
-  F(S, closID, JK_STRING),
-  F(S, l3CacheSchema, JK_STRING),
-  F(S, memBwSchema, JK_STRING, CHECK(check_mem_bw_schema)),
-  F_LIST(S, schemata, JK_STRV),
-  F(S, enableMonitoring, JK_BOOL),
+  F(S, closID, JK_STRING, BY(intelrdt_apply)),
+  F(S, l3CacheSchema, JK_STRING, BY(intelrdt_apply)),
+  F(S, memBwSchema, JK_STRING, CHECK(check_mem_bw_schema), BY(intelrdt_apply)),
+  F_LIST(S, schemata, JK_STRV, BY(intelrdt_apply)),
+  F(S, enableMonitoring, JK_BOOL, BY(intelrdt_apply)),
   END
 };
 TYPE(intel_rdt_type, S, intel_rdt_fields, NULL);
@@ -890,7 +892,7 @@ TYPE(time_offsets_type, S, time_offsets_fields, NULL);
 #define S struct oci_linux
 static const struct json_field linux_fields[] = {
   F_LIST(S, devices, JK_ARRAY, OF(device_type), BY(devices_create)),
-  F_LIST(S, netDevices, JK_MAP_OBJECT, OF(net_device_type), NOT_YET("moving host interfaces into the container")),
+  F_LIST(S, netDevices, JK_MAP_OBJECT, OF(net_device_type), BY(netdevices_move)),
   F_LIST(S, uidMappings, JK_ARRAY, OF(idmapping_type), BY(ns_write_id_maps)),
   F_LIST(S, gidMappings, JK_ARRAY, OF(idmapping_type), BY(ns_write_id_maps)),
   F_LIST(S, namespaces, JK_ARRAY, OF(namespace_type), BY(ns_plan_prepare)),
@@ -902,7 +904,7 @@ static const struct json_field linux_fields[] = {
   F_LIST(S, maskedPaths, JK_STRV, BY(masked_paths_apply)),
   F_LIST(S, readonlyPaths, JK_STRV, BY(readonly_paths_apply)),
   F(S, mountLabel, JK_STRING, BY(lsm_label_mounts)),
-  F(S, intelRdt, JK_OBJECT, OF(intel_rdt_type), NOT_YET("Intel RDT")),
+  F(S, intelRdt, JK_OBJECT, OF(intel_rdt_type), BY(intelrdt_apply)),
   F(S, memoryPolicy, JK_OBJECT, OF(memory_policy_type), BY(memory_policy_apply)),
   F(S, personality, JK_OBJECT, OF(personality_type), BY(personality_apply)),
   F(S, timeOffsets, JK_OBJECT, OF(time_offsets_type), BY(ns_parent_before_clone)),

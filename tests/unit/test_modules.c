@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@
 #include "error.h"
 #include "features.h"
 #include "hooks.h"
+#include "mounts.h"
 #include "rlimits.h"
 #include "signals.h"
 #include "spec.h"
@@ -559,6 +561,56 @@ static void test_hooks(void)
     fprintf(stderr, "note: could not remove %s\n", hook_dir);
 }
 
+/* ---- mount options ---- */
+
+/* Parse `opts` (NULL-terminated) for a mount of `type`; the error text or NULL. */
+static char *parse_mount_options(const char *type, const char **opts, struct mount_options *o)
+{
+  size_t n = 0;
+  while (opts[n])
+    n++;
+  struct oci_mount m = { .destination = "/x", .type = (char *)type, .options = (char **)opts,
+                         .n_options = n };
+  herr e = mount_options_parse(&m, "mounts[2]", o);
+  char *msg = e ? herr_format(e) : NULL;
+  herr_free(e);
+  return msg;
+}
+
+static void test_mount_options(void)
+{
+  struct mount_options o;
+  /* runtime-spec config.md's examples and runc spec's defaults: data kept, flags set. */
+  const char *devpts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL };
+  CHECK(parse_mount_options("devpts", devpts, &o) == NULL);
+  CHECK_STR_EQ(o.data, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+  CHECK(o.flags == (MS_NOSUID | MS_NOEXEC));
+  mount_options_free(&o);
+  /* Recursive attributes: set, cleared, and the access time as one mode. */
+  const char *rec[] = { "rbind", "rro", "rnosuid", "rsuid", "rnoatime", "rstrictatime", "rdev", NULL };
+  CHECK(parse_mount_options("bind", rec, &o) == NULL);
+  CHECK(o.bind && o.recursive && !o.data);
+  CHECK(o.attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_STRICTATIME));
+  CHECK(o.attr_clr == (MOUNT_ATTR_NOSUID | MOUNT_ATTR__ATIME | MOUNT_ATTR_NODEV));
+  mount_options_free(&o);
+  const char *idm[] = { "bind", "ridmap", NULL };
+  CHECK(parse_mount_options("none", idm, &o) == NULL);
+  CHECK(o.idmap == MOUNT_IDMAP_RECURSIVE);
+  mount_options_free(&o);
+  /* An unknown word, and data on a bind mount, are errors naming the option. */
+  const char *typo[] = { "nosuid", "rr0", NULL };
+  char *msg = parse_mount_options("tmpfs", typo, &o);
+  CHECK_STR_EQ(msg, "mounts[2].options[1]: unknown mount option \"rr0\"");
+  free(msg);
+  const char *bind_data[] = { "ro", "mode=755", "rbind", NULL };
+  msg = parse_mount_options("none", bind_data, &o);
+  CHECK_STR_EQ(msg, "mounts[2].options[1]: \"mode=755\": a bind mount takes no filesystem options");
+  free(msg);
+  msg = parse_mount_options("bind", (const char *[]){ "=x", NULL }, &o);
+  CHECK_STR_CONTAINS(msg, "unknown mount option \"=x\"");
+  free(msg);
+}
+
 /* ---- features ---- */
 
 static void test_features(void)
@@ -588,6 +640,7 @@ int main(void)
   RUN(test_capability_names);
   RUN(test_capabilities_apply);
   RUN(test_hooks);
+  RUN(test_mount_options);
   RUN(test_features);
   return unit_report();
 }
