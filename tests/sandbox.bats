@@ -1,59 +1,25 @@
 #!/usr/bin/env bats
 # hull sandbox (issue 7): one host command isolated, bubblewrap-style, through the same
 # engine as `hull run`.  Every check runs twice: as root, and as an unprivileged user
-# (rootless: a user namespace mapping the caller's own uid, no cgroup).
-#
-# The unprivileged runs use copies of hull and hullcheck in a directory anyone may read,
-# and a workspace owned by that user: the build tree and bats' temp dirs may be closed to it.
+# (rootless: a user namespace mapping the caller's own uid, no cgroup); see
+# helpers/sandbox.bash.  The channels to the host (issue 15) are in sandbox_channels.bats.
 
 load helpers/common
-
-SANDBOX_USER=hull-sandbox-test
+load helpers/sandbox
 
 setup_file() {
-    id "$SANDBOX_USER" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh "$SANDBOX_USER"
+    sandbox_ensure_user
 }
 
 setup() {
-    common_setup
-    # Not under /tmp: the sandbox has a /tmp of its own.
-    SHARED=$(mktemp -d /var/tmp/hull-sandbox.XXXXXX)
-    chmod 755 "$SHARED"
-    cp "$HULL" "$SHARED/hull"
-    cp "$HULLCHECK" "$SHARED/hullcheck"
-    WS=$SHARED/ws
-    mkdir "$WS" "$SHARED/xdg"
-    chown "$SANDBOX_USER" "$WS" "$SHARED/xdg"
-    chmod 700 "$SHARED/xdg"
-    # Both root (without capabilities in the sandbox) and the user write here.
-    chmod 777 "$WS"
+    sandbox_setup
     IPC_IDS=
 }
 
 teardown() {
     [ -n "$IPC_IDS" ] && "$HULLCHECK" ipc-host-cleanup $IPC_IDS >/dev/null 2>&1
-    rm -rf "$SHARED" /dev/shm/hull-sandbox-host.*
-    common_teardown
-}
-
-# sb AS -- ARGS...: run `hull sandbox ARGS...` from the workspace, as root (AS=root) or
-# as the unprivileged user (AS=user); sets $status, $output (stdout) and $stderr.
-sb() {
-    local as=$1
-    shift
-    local cmd
-    cmd="cd $(printf %q "$WS") && exec $(printf %q "$SHARED/hull")"
-    [ "$as" = root ] && cmd+=" --root $(printf %q "$ROOT")"
-    cmd+=" sandbox"
-    local a
-    for a in "$@"; do cmd+=" $(printf %q "$a")"; done
-    if [ "$as" = root ]; then
-        run --separate-stderr timeout 30 bash -c "$cmd"
-    else
-        run --separate-stderr timeout 30 setpriv --reuid "$SANDBOX_USER" --regid "$SANDBOX_USER" \
-            --clear-groups --reset-env bash -c "export XDG_RUNTIME_DIR=$(printf %q "$SHARED")/xdg; $cmd"
-    fi
-    _show_run
+    rm -f /dev/shm/hull-sandbox-host.*
+    sandbox_teardown
 }
 
 # both CHECK: CHECK root, then CHECK user.  Not `CHECK || ...`: that would turn off

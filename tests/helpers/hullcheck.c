@@ -854,16 +854,22 @@ static int cmd_own_pty_tiocsti(void)
 	return 0;
 }
 
-/* mq-create NAME | mq-open NAME: a POSIX message queue, made or opened;
+/* mq-create NAME | mq-open NAME | mq-unlink NAME: a POSIX message queue;
  * "ok" or the errno name. */
-static int cmd_mq(bool create, int argc, char **argv)
+static int cmd_mq(const char *op, int argc, char **argv)
 {
 	if (argc != 1)
-		return usage(create ? "mq-create NAME" : "mq-open NAME");
-	mqd_t q = create ? mq_open(argv[0], O_RDWR | O_CREAT, 0666, NULL) : mq_open(argv[0], O_RDWR);
-	if (q == (mqd_t)-1)
-		return fail_errno(NULL);
-	mq_close(q);
+		return usage("mq-create NAME | mq-open NAME | mq-unlink NAME");
+	if (!strcmp(op, "unlink")) {
+		if (mq_unlink(argv[0]) < 0)
+			return fail_errno(NULL);
+	} else {
+		int flags = !strcmp(op, "create") ? O_RDWR | O_CREAT : O_RDWR;
+		mqd_t q = mq_open(argv[0], flags, 0666, NULL);
+		if (q == (mqd_t)-1)
+			return fail_errno(NULL);
+		mq_close(q);
+	}
 	printf("ok\n");
 	return 0;
 }
@@ -878,7 +884,7 @@ static int cmd_help(void)
 	printf("hullcheck proc-access PID | exe-overwrite MAJOR:MINOR:INO SECONDS DIR | cwd\n");
 	printf("hullcheck alloc MB | hugetlb N | sched-fifo | open PATH r|w|rw | unix-socket PATH\n");
 	printf("hullcheck unix-listen ADDR | unix-connect ADDR | tty-ioctl FD TIOCSTI TEXT|TIOCLINUX | "
-	       "own-pty-tiocsti | mq-create NAME | mq-open NAME\n");
+	       "own-pty-tiocsti | mq-create NAME | mq-open NAME | mq-unlink NAME\n");
 	return 0;
 }
 
@@ -926,8 +932,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "unix-connect"))     return cmd_unix_connect(n, args);
 	if (!strcmp(cmd, "tty-ioctl"))        return cmd_tty_ioctl(n, args);
 	if (!strcmp(cmd, "own-pty-tiocsti"))  return cmd_own_pty_tiocsti();
-	if (!strcmp(cmd, "mq-create"))        return cmd_mq(true, n, args);
-	if (!strcmp(cmd, "mq-open"))          return cmd_mq(false, n, args);
+	if (!strcmp(cmd, "mq-create"))        return cmd_mq("create", n, args);
+	if (!strcmp(cmd, "mq-open"))          return cmd_mq("open", n, args);
+	if (!strcmp(cmd, "mq-unlink"))        return cmd_mq("unlink", n, args);
 	if (!strcmp(cmd, "help"))             return cmd_help();
 	return usage("unknown command (hullcheck help)");
 }
