@@ -813,8 +813,8 @@ static int cmd_unix_connect(int argc, char **argv)
 	return 0;
 }
 
-/* tty-ioctl FD TIOCSTI TEXT | tty-ioctl FD TIOCLINUX: push TEXT into the
- * terminal at FD as if typed, or ask a virtual console for its shift state;
+/* tty-ioctl FD TIOCSTI TEXT | tty-ioctl FD TIOCLINUX: push TEXT and a newline
+ * into the terminal at FD as if typed, or ask a virtual console for its shift state;
  * "ok" or the errno name. */
 static int cmd_tty_ioctl(int argc, char **argv)
 {
@@ -825,6 +825,8 @@ static int cmd_tty_ioctl(int argc, char **argv)
 		for (const char *p = argv[2]; *p; p++)
 			if (ioctl((int)fd, TIOCSTI, p) < 0)
 				return fail_errno(NULL);
+		if (ioctl((int)fd, TIOCSTI, "\n") < 0)
+			return fail_errno(NULL);
 	} else if (!strcmp(argv[1], "TIOCLINUX") && argc == 2) {
 		char subcode = 6; /* TIOCL_GETSHIFTSTATE */
 		if (ioctl((int)fd, TIOCLINUX, &subcode) < 0)

@@ -34,7 +34,8 @@ sandbox_setup() {
 
 sandbox_teardown() {
     local pid
-    for pid in "${SANDBOX_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # SIGKILL: a process a test traced may be left stopped.
+    for pid in "${SANDBOX_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     rm -rf "$SHARED"
     common_teardown
 }
@@ -82,10 +83,16 @@ sb() {
 
 # user_script CMD: the shell command CMD as the user under script(1), i.e. with a
 # terminal (a new one) as its controlling terminal, stdin and stdout; script's stdin is
-# $SCRIPT_INPUT (default: nothing). timeout --foreground: see hull_cmd.
+# $SCRIPT_INPUT, a line (default: nothing at all, not even an empty line, which the
+# terminal would hand to the first reader). CMD is one line (script's sh is dash).
+# timeout --foreground: see hull_cmd.
 user_script() {
-    run as_sandbox_user script -qec "timeout --foreground -k 5 $HULL_TEST_TIMEOUT sh -c $(printf %q "$1")" /dev/null \
-        <<<"${SCRIPT_INPUT-}"
+    local line="timeout --foreground -k 5 $HULL_TEST_TIMEOUT sh -c $(printf %q "$1")"
+    if [ -n "${SCRIPT_INPUT-}" ]; then
+        run as_sandbox_user script -qec "$line" /dev/null <<<"$SCRIPT_INPUT"
+    else
+        run as_sandbox_user script -qec "$line" /dev/null </dev/null
+    fi
     _show_run
 }
 
@@ -93,7 +100,7 @@ user_script() {
 # socket) on the host, greeting every client; waits until it listens.
 user_listener() {
     local out=$SHARED/listener.$#.$RANDOM i
-    "${USER_CMD[@]}" "$SHARED/hullcheck" unix-listen "$1" >"$out" 2>&1 &
+    "${USER_CMD[@]}" "$SHARED/hullcheck" unix-listen "$1" >"$out" 2>&1 3>&- &
     SANDBOX_PIDS+=("$!")
     for i in $(seq 100); do
         grep -q listening "$out" 2>/dev/null && return 0
@@ -104,7 +111,7 @@ user_listener() {
 
 # user_sleeper: a process of the user on the host; its pid in $SLEEPER.
 user_sleeper() {
-    "${USER_CMD[@]}" sleep 1000 &
+    "${USER_CMD[@]}" sleep 1000 >/dev/null 2>&1 3>&- &
     SLEEPER=$!
     SANDBOX_PIDS+=("$SLEEPER")
 }
