@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "cmd.h"
+#include "log.h"
 #include "container.h"
 #include "sandbox.h"
 #include "utils.h"
@@ -101,7 +102,9 @@ static const struct argp argp = {
   options, parse_opt, "-- COMMAND [ARGS...]",
   "Run COMMAND isolated from the host: new user, pid, ipc, uts, mount and network namespaces, "
   "the host's / read-only, the current directory (or --workspace) read-write, private /tmp, "
-  "/dev and /proc, no capabilities, no new privileges and a seccomp filter; it dies with hull. "
+  "/dev and /proc, no capabilities, no new privileges and a seccomp filter; a session of its own, "
+  "the host's listening unix sockets and runtime directories hidden, Landlock scopes for abstract "
+  "sockets and signals; it dies with hull. "
   "The exit status is the command's.",
   NULL, NULL, NULL,
 };
@@ -131,7 +134,7 @@ int cmd_sandbox(int argc, char **argv, struct global_opts *g)
     e = sandbox_config_json(&a.o, &config);
   const char *notice = e ? NULL : sandbox_notice(&a.o);
   if (notice)
-    fprintf(stderr, "hull sandbox: warning: %s\n", notice);
+    log_warning("sandbox: %s", notice);
   int status = 0;
   if (!e && a.print_config)
     printf("%s\n", config);
