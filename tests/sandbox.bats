@@ -90,6 +90,39 @@ check_unix_socket() {
 }
 @test "sandbox: a UNIX socket can be made and used in the workspace" { both check_unix_socket; }
 
+# The channels to the host (all of them, as the user, in sandbox_channels.bats), here as
+# root too: root in the sandbox has no capability that would open them again.
+check_host_socket() {
+    mkdir -p "$SHARED/host-$1"
+    chown "$SANDBOX_USER" "$SHARED/host-$1"
+    if [ "$1" = root ]; then
+        "$SHARED/hullcheck" unix-listen "$SHARED/host-$1/sock" >/dev/null 2>&1 3>&- &
+        SANDBOX_PIDS+=("$!")
+        sleep 0.3
+    else
+        user_listener "$SHARED/host-$1/sock"
+    fi
+    sb "$1" -- "$SHARED/hullcheck" unix-connect "$SHARED/host-$1/sock"
+    assert_output ECONNREFUSED
+    sb "$1" --bind "$SHARED/host-$1" /mnt -- "$SHARED/hullcheck" unix-connect /mnt/sock
+    assert_output ok
+}
+@test "sandbox: a host listening socket is hidden; one passed with --bind works" {
+    both check_host_socket
+}
+
+check_tiocsti() {
+    local cmd
+    cmd=$(sb_cmdline "$1" -- "$SHARED/hullcheck" tty-ioctl 0 TIOCSTI x)
+    if [ "$1" = root ]; then
+        in_script "cd $WS && timeout --foreground -k 5 $HULL_TEST_TIMEOUT $cmd"
+    else
+        user_script "$cmd"
+    fi
+    assert_output_contains EPERM
+}
+@test "sandbox: TIOCSTI into the caller's terminal is refused" { both check_tiocsti; }
+
 check_writes() {
     sb "$1" -- sh -c 'echo ws >ws-file-$0 && cat ws-file-$0; touch /etc/hull-sandbox-x 2>&1;
                       touch /var/hull-sandbox-x 2>&1; echo t >/tmp/t && cat /tmp/t' "$1"

@@ -193,6 +193,19 @@ EPERM"
     assert_output "ok 0"
 }
 
+@test "channels: an unknown Landlock scope in a config is refused at create, naming it" {
+    local bundle=$SHARED/bundle
+    mkdir "$bundle"
+    sb user --print-config -- true
+    jq '.annotations["org.hull.landlock.scoped"] = "signal,bogus"' <<<"$output" >"$bundle/config.json"
+    chmod -R a+rX "$bundle"
+    run as_sandbox_user "$SHARED/hull" run -b "$bundle" bogus
+    assert_failure
+    assert_output_contains 'annotations["org.hull.landlock.scoped"]: unknown Landlock scope "bogus"'
+    run as_sandbox_user "$SHARED/hull" list -q
+    assert_output ""
+}
+
 # ---- kernel keyring, POSIX message queues --------------------------------------------
 
 @test "channels: the user's kernel keyring is unreachable" {
