@@ -9,8 +9,8 @@
  *
  * The other channels to the host (docs/hull-sandbox.8.md has the table):
  * the caller's terminal (the engine starts a new session; the filter refuses
- * TIOCSTI and TIOCLINUX), the host's listening unix sockets with a path (an
- * empty file over each, a tmpfs over the runtime directories), abstract unix
+ * TIOCSTI and TIOCLINUX), the host's listening unix sockets with a path
+ * (/dev/null over each, a tmpfs over the runtime directories), abstract unix
  * sockets and signals (Landlock scopes; the private network namespace covers
  * abstract sockets without --share-net).
  */
@@ -153,7 +153,7 @@ static bool path_is_under(const char *path, const char *dir)
  * and --ro-bind: a socket there is passed in on purpose) or has covered
  * already (its own /tmp, /dev, /proc, the runtime directories). */
 struct path_set {
-  char *paths[64];
+  char **paths;
   size_t n;
 };
 
@@ -165,10 +165,11 @@ static void path_set_add(struct path_set *s, const char *path)
     herr_free(e);
     real = strdup(path);
   }
-  if (real && s->n < N(s->paths))
-    s->paths[s->n++] = real;
-  else
-    free(real);
+  char **p = realloc(s->paths, (s->n + 1) * sizeof(*p));
+  if (!real || !p)
+    abort(); /* out of memory: never a sandbox that hides less than asked */
+  s->paths = p;
+  s->paths[s->n++] = real;
 }
 
 static bool path_set_covers(const struct path_set *s, const char *path)
@@ -183,7 +184,8 @@ static void path_set_free(struct path_set *s)
 {
   for (size_t i = 0; i < s->n; i++)
     free(s->paths[i]);
-  s->n = 0;
+  free(s->paths);
+  *s = (struct path_set){ 0 };
 }
 
 /* The per-user runtime directories hold the session's sockets (D-Bus,
@@ -225,7 +227,7 @@ static void write_socket_masks(struct json_writer *w, const struct host_sockets 
 static void write_host_socket_mounts(struct json_writer *w, const struct sandbox_opts *o,
                                      const char *workspace, const struct host_sockets *hs)
 {
-  struct path_set covered = { .n = 0 };
+  struct path_set covered = { 0 };
   static const char *const own[] = { "/tmp", "/dev", "/proc" };
   for (size_t i = 0; i < N(own); i++)
     path_set_add(&covered, own[i]);
