@@ -8,8 +8,8 @@
 
 #include "cleanup.h"
 #include "cmd.h"
-#include "log.h"
 #include "container.h"
+#include "log.h"
 #include "sandbox.h"
 #include "utils.h"
 
