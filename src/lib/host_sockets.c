@@ -58,12 +58,9 @@ static herr add_if_socket_file(struct host_sockets *s, const char *path)
   return NULL;
 }
 
-herr host_sockets_list(struct host_sockets *out)
+herr host_sockets_read(FILE *f, struct host_sockets *out)
 {
   *out = (struct host_sockets){ 0 };
-  _cleanup_fclose_ FILE *f = fopen("/proc/net/unix", "re");
-  if (!f)
-    return herr_sys("open /proc/net/unix");
   _cleanup_free_ char *line = NULL;
   size_t cap = 0;
   herr e = NULL;
@@ -75,6 +72,14 @@ herr host_sockets_list(struct host_sockets *out)
   if (e)
     host_sockets_free(out);
   return e;
+}
+
+herr host_sockets_list(struct host_sockets *out)
+{
+  _cleanup_fclose_ FILE *f = fopen("/proc/net/unix", "re");
+  if (!f)
+    return herr_sys("open /proc/net/unix");
+  return host_sockets_read(f, out);
 }
 
 void host_sockets_free(struct host_sockets *s)

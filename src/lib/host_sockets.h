@@ -5,6 +5,7 @@
 #define HULL_HOST_SOCKETS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -14,6 +15,8 @@ struct host_sockets {
 };
 
 herr host_sockets_list(struct host_sockets *out);
+/* The same from a text in /proc/net/unix's format. */
+herr host_sockets_read(FILE *f, struct host_sockets *out);
 void host_sockets_free(struct host_sockets *s);
 
 #endif
