@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034
+# shellcheck disable=SC2016,SC2034
 # Helpers for the `hull sandbox` suites (tests/sandbox.bats, tests/sandbox_channels.bats).
 # Load after helpers/common.
 #
@@ -87,7 +87,8 @@ sb() {
 # terminal would hand to the first reader). CMD is one line (script's sh is dash).
 # timeout --foreground: see hull_cmd.
 user_script() {
-    local line="timeout --foreground -k 5 $HULL_TEST_TIMEOUT sh -c $(printf %q "$1")"
+    local line
+    line="timeout --foreground -k 5 $HULL_TEST_TIMEOUT sh -c $(printf %q "$1")"
     if [ -n "${SCRIPT_INPUT-}" ]; then
         run as_sandbox_user script -qec "$line" /dev/null <<<"$SCRIPT_INPUT"
     else
