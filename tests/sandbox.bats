@@ -95,13 +95,7 @@ check_unix_socket() {
 check_host_socket() {
     mkdir -p "$SHARED/host-$1"
     chown "$SANDBOX_USER" "$SHARED/host-$1"
-    if [ "$1" = root ]; then
-        "$SHARED/hullcheck" unix-listen "$SHARED/host-$1/sock" >/dev/null 2>&1 3>&- &
-        SANDBOX_PIDS+=("$!")
-        sleep 0.3
-    else
-        user_listener "$SHARED/host-$1/sock"
-    fi
+    listener "$1" "$SHARED/host-$1/sock"
     sb "$1" -- "$SHARED/hullcheck" unix-connect "$SHARED/host-$1/sock"
     assert_output ECONNREFUSED
     sb "$1" --bind "$SHARED/host-$1" /mnt -- "$SHARED/hullcheck" unix-connect /mnt/sock

@@ -97,17 +97,26 @@ user_script() {
     _show_run
 }
 
-# user_listener ADDR: a listener of the user at ADDR (a path, or @NAME for an abstract
-# socket) on the host, greeting every client; waits until it listens.
-user_listener() {
-    local out=$SHARED/listener.$#.$RANDOM i
-    "${USER_CMD[@]}" "$SHARED/hullcheck" unix-listen "$1" >"$out" 2>&1 3>&- &
+# listener AS ADDR: a listener of root (AS=root) or of the user (AS=user) at ADDR on the
+# host (a path, or @NAME for an abstract socket), greeting every client; waits until it
+# listens.  user_listener ADDR: the user's.
+listener() {
+    local as=$1 addr=$2 out=$SHARED/listener.$RANDOM i
+    if [ "$as" = root ]; then
+        "$SHARED/hullcheck" unix-listen "$addr" >"$out" 2>&1 3>&- &
+    else
+        "${USER_CMD[@]}" "$SHARED/hullcheck" unix-listen "$addr" >"$out" 2>&1 3>&- &
+    fi
     SANDBOX_PIDS+=("$!")
     for i in $(seq 100); do
         grep -q listening "$out" 2>/dev/null && return 0
         sleep 0.05
     done
-    fail "the listener at $1 did not start: $(cat "$out")"
+    fail "the listener at $addr did not start: $(cat "$out")"
+}
+
+user_listener() {
+    listener user "$1"
 }
 
 # user_sleeper: a process of the user on the host; its pid in $SLEEPER.
