@@ -1,59 +1,25 @@
 #!/usr/bin/env bats
 # hull sandbox (issue 7): one host command isolated, bubblewrap-style, through the same
 # engine as `hull run`.  Every check runs twice: as root, and as an unprivileged user
-# (rootless: a user namespace mapping the caller's own uid, no cgroup).
-#
-# The unprivileged runs use copies of hull and hullcheck in a directory anyone may read,
-# and a workspace owned by that user: the build tree and bats' temp dirs may be closed to it.
+# (rootless: a user namespace mapping the caller's own uid, no cgroup); see
+# helpers/sandbox.bash.  The channels to the host (issue 15) are in sandbox_channels.bats.
 
 load helpers/common
-
-SANDBOX_USER=hull-sandbox-test
+load helpers/sandbox
 
 setup_file() {
-    id "$SANDBOX_USER" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh "$SANDBOX_USER"
+    sandbox_ensure_user
 }
 
 setup() {
-    common_setup
-    # Not under /tmp: the sandbox has a /tmp of its own.
-    SHARED=$(mktemp -d /var/tmp/hull-sandbox.XXXXXX)
-    chmod 755 "$SHARED"
-    cp "$HULL" "$SHARED/hull"
-    cp "$HULLCHECK" "$SHARED/hullcheck"
-    WS=$SHARED/ws
-    mkdir "$WS" "$SHARED/xdg"
-    chown "$SANDBOX_USER" "$WS" "$SHARED/xdg"
-    chmod 700 "$SHARED/xdg"
-    # Both root (without capabilities in the sandbox) and the user write here.
-    chmod 777 "$WS"
+    sandbox_setup
     IPC_IDS=
 }
 
 teardown() {
     [ -n "$IPC_IDS" ] && "$HULLCHECK" ipc-host-cleanup $IPC_IDS >/dev/null 2>&1
-    rm -rf "$SHARED" /dev/shm/hull-sandbox-host.*
-    common_teardown
-}
-
-# sb AS -- ARGS...: run `hull sandbox ARGS...` from the workspace, as root (AS=root) or
-# as the unprivileged user (AS=user); sets $status, $output (stdout) and $stderr.
-sb() {
-    local as=$1
-    shift
-    local cmd
-    cmd="cd $(printf %q "$WS") && exec $(printf %q "$SHARED/hull")"
-    [ "$as" = root ] && cmd+=" --root $(printf %q "$ROOT")"
-    cmd+=" sandbox"
-    local a
-    for a in "$@"; do cmd+=" $(printf %q "$a")"; done
-    if [ "$as" = root ]; then
-        run --separate-stderr timeout 30 bash -c "$cmd"
-    else
-        run --separate-stderr timeout 30 setpriv --reuid "$SANDBOX_USER" --regid "$SANDBOX_USER" \
-            --clear-groups --reset-env bash -c "export XDG_RUNTIME_DIR=$(printf %q "$SHARED")/xdg; $cmd"
-    fi
-    _show_run
+    rm -f /dev/shm/hull-sandbox-host.*
+    sandbox_teardown
 }
 
 # both CHECK: CHECK root, then CHECK user.  Not `CHECK || ...`: that would turn off
@@ -123,6 +89,33 @@ check_unix_socket() {
     assert_output ok
 }
 @test "sandbox: a UNIX socket can be made and used in the workspace" { both check_unix_socket; }
+
+# The channels to the host (all of them, as the user, in sandbox_channels.bats), here as
+# root too: root in the sandbox has no capability that would open them again.
+check_host_socket() {
+    mkdir -p "$SHARED/host-$1"
+    chown "$SANDBOX_USER" "$SHARED/host-$1"
+    listener "$1" "$SHARED/host-$1/sock"
+    sb "$1" -- "$SHARED/hullcheck" unix-connect "$SHARED/host-$1/sock"
+    assert_output ECONNREFUSED
+    sb "$1" --bind "$SHARED/host-$1" /mnt -- "$SHARED/hullcheck" unix-connect /mnt/sock
+    assert_output ok
+}
+@test "sandbox: a host listening socket is hidden; one passed with --bind works" {
+    both check_host_socket
+}
+
+check_tiocsti() {
+    local cmd
+    cmd=$(sb_cmdline "$1" -- "$SHARED/hullcheck" tty-ioctl 0 TIOCSTI x)
+    if [ "$1" = root ]; then
+        in_script "cd $WS && timeout --foreground -k 5 $HULL_TEST_TIMEOUT $cmd"
+    else
+        user_script "$cmd"
+    fi
+    assert_output_contains EPERM
+}
+@test "sandbox: TIOCSTI into the caller's terminal is refused" { both check_tiocsti; }
 
 check_writes() {
     sb "$1" -- sh -c 'echo ws >ws-file-$0 && cat ws-file-$0; touch /etc/hull-sandbox-x 2>&1;

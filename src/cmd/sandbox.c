@@ -9,12 +9,13 @@
 #include "cleanup.h"
 #include "cmd.h"
 #include "container.h"
+#include "log.h"
 #include "sandbox.h"
 #include "utils.h"
 
 enum {
   OPT_RO_BIND = 1000, OPT_BIND, OPT_TMPFS, OPT_SHARE_NET, OPT_SETENV, OPT_UNSETENV, OPT_CHDIR,
-  OPT_HOSTNAME, OPT_SECCOMP_PROFILE, OPT_PRINT_CONFIG, OPT_WORKSPACE,
+  OPT_HOSTNAME, OPT_SECCOMP_PROFILE, OPT_PRINT_CONFIG, OPT_WORKSPACE, OPT_TTY,
 };
 
 static const struct argp_option options[] = {
@@ -23,6 +24,7 @@ static const struct argp_option options[] = {
   { "bind", OPT_BIND, "SRC DST", 0, "bind SRC read-write at DST", 0 },
   { "tmpfs", OPT_TMPFS, "DST", 0, "an empty tmpfs at DST", 0 },
   { "share-net", OPT_SHARE_NET, NULL, 0, "keep the host's network", 0 },
+  { "tty", OPT_TTY, NULL, 0, "give the command a terminal of its own (a pty hull relays)", 0 },
   { "setenv", OPT_SETENV, "VAR VALUE", 0, "set VAR to VALUE", 0 },
   { "unsetenv", OPT_UNSETENV, "VAR", 0, "remove VAR from the environment", 0 },
   { "chdir", OPT_CHDIR, "DIR", 0, "working directory (default: the workspace)", 0 },
@@ -74,6 +76,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
   case OPT_BIND: add_mount(a, SANDBOX_BIND, arg, second_word(state, "--bind")); break;
   case OPT_TMPFS: add_mount(a, SANDBOX_TMPFS, NULL, arg); break;
   case OPT_SHARE_NET: a->o.share_net = true; break;
+  case OPT_TTY: a->o.tty = true; break;
   case OPT_SETENV: add_env(a, arg, second_word(state, "--setenv")); break;
   case OPT_UNSETENV: add_env(a, arg, NULL); break;
   case OPT_CHDIR: a->o.chdir = arg; break;
@@ -99,7 +102,9 @@ static const struct argp argp = {
   options, parse_opt, "-- COMMAND [ARGS...]",
   "Run COMMAND isolated from the host: new user, pid, ipc, uts, mount and network namespaces, "
   "the host's / read-only, the current directory (or --workspace) read-write, private /tmp, "
-  "/dev and /proc, no capabilities, no new privileges and a seccomp filter; it dies with hull. "
+  "/dev and /proc, no capabilities, no new privileges and a seccomp filter; a session of its own, "
+  "the host's listening unix sockets and runtime directories hidden, Landlock scopes for abstract "
+  "sockets and signals; it dies with hull. "
   "The exit status is the command's.",
   NULL, NULL, NULL,
 };
@@ -127,6 +132,9 @@ int cmd_sandbox(int argc, char **argv, struct global_opts *g)
   _cleanup_free_ char *config = NULL;
   if (!e)
     e = sandbox_config_json(&a.o, &config);
+  const char *notice = e ? NULL : sandbox_notice(&a.o);
+  if (notice)
+    log_warning("sandbox: %s", notice);
   int status = 0;
   if (!e && a.print_config)
     printf("%s\n", config);

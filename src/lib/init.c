@@ -30,6 +30,7 @@
 #include "hooks.h"
 #include "inroot.h"
 #include "io_priority.h"
+#include "landlock.h"
 #include "log.h"
 #include "lsm.h"
 #include "masked_paths.h"
@@ -60,6 +61,7 @@ struct init_run {
   char *executable;    /* args[0] resolved in the container */
   struct trampoline trampoline; /* what execs it (trampoline.h) */
   struct seccomp_listener listener; /* linux.seccomp.listenerPath, for SCMP_ACT_NOTIFY */
+  uint64_t landlock_scoped;  /* the Landlock scopes asked for (landlock.h) */
 };
 
 /* Nothing runs before the parent has put us in the container's cgroup, and
@@ -279,6 +281,20 @@ static herr setup_terminal(struct init_run *r)
   return terminal_become_stdio(slave);
 }
 
+/* Out of the caller's session, as runc's init does: a process that shares
+ * the caller's controlling terminal could push input into it (TIOCSTI) that
+ * the caller's shell reads once we are gone.  With process.terminal,
+ * setup_terminal() made a session of its own already. */
+static herr leave_caller_session(struct init_run *r)
+{
+  const struct oci_process *p = r->ctx->cfg->process;
+  if (p && p->terminal)
+    return NULL;
+  if (setsid() < 0)
+    return herr_sys("setsid");
+  return NULL;
+}
+
 static herr make_root_readonly(struct init_run *r)
 {
   if (r->ctx->cfg->root && r->ctx->cfg->root->readonly)
@@ -294,6 +310,7 @@ static herr prepare_process(struct init_run *r)
   if (!p)
     return NULL;
   TRY(rlimits_apply(p->rlimits, p->n_rlimits));
+  TRY(landlock_scopes_from_config(r->ctx->cfg, &r->landlock_scoped));
   TRY(process_find_executable(p, &r->executable));
   return trampoline_prepare(&r->trampoline);
 }
@@ -392,6 +409,9 @@ static herr become_process(struct init_run *r)
   signals_reset_defaults(); /* before seccomp, which may filter rt_sigaction */
   TRY(set_scheduling(r));
   TRY(lsm_set_exec_labels(p));
+  /* While we still hold CAP_SYS_ADMIN, which Landlock takes instead of
+   * no_new_privs. */
+  TRY(landlock_restrict_scopes(r->landlock_scoped));
   TRY(capabilities_apply_bounding(p->capabilities));
   TRY(process_switch_user(p));
   /* The runtime's procfs shows the host's pid namespace: no fd of it may be
@@ -429,6 +449,7 @@ static herr container_setup(struct init_run *r)
   TRY(protect_paths(r));
   TRY(enter_rootfs(r));
   TRY(setup_terminal(r));
+  TRY(leave_caller_session(r));
   TRY(make_root_readonly(r));
   TRY(prepare_process(r));
   return report_ready(r);

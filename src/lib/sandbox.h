@@ -30,6 +30,7 @@ struct sandbox_opts {
   const char *hostname;          /* NULL: keep the host's name */
   const char *seccomp_profile;   /* linux.seccomp JSON text; NULL: hull's default */
   bool share_net;
+  bool tty;                      /* a pty of its own (process.terminal) */
   struct sandbox_mount *mounts;  /* --bind, --ro-bind, --tmpfs, in order */
   size_t n_mounts;
   struct sandbox_env *env;       /* --setenv / --unsetenv, in order */
@@ -39,5 +40,10 @@ struct sandbox_opts {
 /* The config.json text for `o`, for the calling user (mapped to itself in a
  * new user namespace).  Caller frees. */
 herr sandbox_config_json(const struct sandbox_opts *o, char **json);
+
+/* What the sandbox cannot close on this host and the user must know (say it
+ * on stderr), or NULL.  The config carries it too, as this annotation. */
+const char *sandbox_notice(const struct sandbox_opts *o);
+#define SANDBOX_NOTICE_ANNOTATION "org.hull.sandbox.notice"
 
 #endif

@@ -15,13 +15,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <mqueue.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
@@ -419,7 +423,8 @@ static const struct {
 	{ "umask", SYS_umask },		{ "sync", SYS_sync },
 	{ "kill", SYS_kill },		{ "socket", SYS_socket },
 	{ "rmdir", SYS_rmdir },		{ "getuid", SYS_getuid },
-	{ "chdir", SYS_chdir },
+	{ "chdir", SYS_chdir },		{ "keyctl", SYS_keyctl },
+	{ "ptrace", SYS_ptrace },
 };
 
 /* Async-signal-safe: say that SIGSYS arrived (a seccomp TRAP) and for which syscall. */
@@ -752,6 +757,125 @@ static int cmd_unix_socket(int argc, char **argv)
 	return 0;
 }
 
+/* ---- channels to the host (tests/sandbox_channels.bats) ------------------ */
+
+/* A unix socket address: "@NAME" is abstract, anything else a path. */
+static socklen_t unix_address(const char *addr, struct sockaddr_un *sa)
+{
+	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	size_t len = strlen(addr);
+	if (len >= sizeof(sa->sun_path))
+		len = sizeof(sa->sun_path) - 1;
+	memcpy(sa->sun_path, addr, len);
+	if (addr[0] == '@')
+		sa->sun_path[0] = '\0';
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (addr[0] != '@'));
+}
+
+/* unix-listen ADDR: listen at ADDR, print "listening", then greet every
+ * client with "hello" until killed. */
+static int cmd_unix_listen(int argc, char **argv)
+{
+	if (argc != 1)
+		return usage("unix-listen ADDR");
+	struct sockaddr_un sa;
+	socklen_t len = unix_address(argv[0], &sa);
+	int srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (srv < 0 || bind(srv, (struct sockaddr *)&sa, len) < 0 || listen(srv, 8) < 0)
+		return fail_errno(NULL);
+	printf("listening\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept(srv, NULL, NULL);
+		if (c < 0)
+			continue;
+		if (write(c, "hello", 5) != 5)
+			perror("hullcheck: unix-listen: write");
+		close(c);
+	}
+}
+
+/* unix-connect ADDR: connect to the listener at ADDR and read its greeting;
+ * "ok" or the errno name. */
+static int cmd_unix_connect(int argc, char **argv)
+{
+	if (argc != 1)
+		return usage("unix-connect ADDR");
+	struct sockaddr_un sa;
+	socklen_t len = unix_address(argv[0], &sa);
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&sa, len) < 0)
+		return fail_errno(NULL);
+	char buf[8] = "";
+	if (read(c, buf, sizeof(buf) - 1) < 0)
+		return fail_errno(NULL);
+	printf(strcmp(buf, "hello") ? "garbled\n" : "ok\n");
+	return 0;
+}
+
+/* tty-ioctl FD TIOCSTI TEXT | tty-ioctl FD TIOCLINUX: push TEXT and a newline
+ * into the terminal at FD as if typed, or ask a virtual console for its shift state;
+ * "ok" or the errno name. */
+static int cmd_tty_ioctl(int argc, char **argv)
+{
+	long fd;
+	if (argc < 2 || parse_long(argv[0], &fd) < 0)
+		return usage("tty-ioctl FD TIOCSTI TEXT | tty-ioctl FD TIOCLINUX");
+	if (!strcmp(argv[1], "TIOCSTI") && argc == 3) {
+		for (const char *p = argv[2]; *p; p++)
+			if (ioctl((int)fd, TIOCSTI, p) < 0)
+				return fail_errno(NULL);
+		if (ioctl((int)fd, TIOCSTI, "\n") < 0)
+			return fail_errno(NULL);
+	} else if (!strcmp(argv[1], "TIOCLINUX") && argc == 2) {
+		char subcode = 6; /* TIOCL_GETSHIFTSTATE */
+		if (ioctl((int)fd, TIOCLINUX, &subcode) < 0)
+			return fail_errno(NULL);
+	} else {
+		return usage("tty-ioctl FD TIOCSTI TEXT | tty-ioctl FD TIOCLINUX");
+	}
+	printf("ok\n");
+	return 0;
+}
+
+/* own-pty-tiocsti: make a pty this process's controlling terminal (a new
+ * session first) and push a character into it: only a seccomp filter stops
+ * that. "ok" or the errno name of the failed step. */
+static int cmd_own_pty_tiocsti(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+		return fail_errno("open a pty");
+	setsid(); /* fails when we lead a session already: fine */
+	int s = open(ptsname(m), O_RDWR);
+	if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+		return fail_errno("make it the controlling terminal");
+	if (ioctl(s, TIOCSTI, "x") < 0)
+		return fail_errno(NULL);
+	printf("ok\n");
+	return 0;
+}
+
+/* mq-create NAME | mq-open NAME | mq-unlink NAME: a POSIX message queue;
+ * "ok" or the errno name. */
+static int cmd_mq(const char *op, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage("mq-create NAME | mq-open NAME | mq-unlink NAME");
+	if (!strcmp(op, "unlink")) {
+		if (mq_unlink(argv[0]) < 0)
+			return fail_errno(NULL);
+	} else {
+		int flags = !strcmp(op, "create") ? O_RDWR | O_CREAT : O_RDWR;
+		mqd_t q = mq_open(argv[0], flags, 0666, NULL);
+		if (q == (mqd_t)-1)
+			return fail_errno(NULL);
+		mq_close(q);
+	}
+	printf("ok\n");
+	return 0;
+}
+
 static int cmd_help(void)
 {
 	printf("hullcheck ipc-host-setup KEY | ipc-host-cleanup shm=ID... | shm-attach ID | "
@@ -761,6 +885,8 @@ static int cmd_help(void)
 	       "syscall-i386 NR [ARG...]\n");
 	printf("hullcheck proc-access PID | exe-overwrite MAJOR:MINOR:INO SECONDS DIR | cwd\n");
 	printf("hullcheck alloc MB | hugetlb N | sched-fifo | open PATH r|w|rw | unix-socket PATH\n");
+	printf("hullcheck unix-listen ADDR | unix-connect ADDR | tty-ioctl FD TIOCSTI TEXT|TIOCLINUX | "
+	       "own-pty-tiocsti | mq-create NAME | mq-open NAME | mq-unlink NAME\n");
 	return 0;
 }
 
@@ -804,6 +930,13 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "sched-fifo"))       return cmd_sched_fifo();
 	if (!strcmp(cmd, "open"))             return cmd_open(n, args);
 	if (!strcmp(cmd, "unix-socket"))      return cmd_unix_socket(n, args);
+	if (!strcmp(cmd, "unix-listen"))      return cmd_unix_listen(n, args);
+	if (!strcmp(cmd, "unix-connect"))     return cmd_unix_connect(n, args);
+	if (!strcmp(cmd, "tty-ioctl"))        return cmd_tty_ioctl(n, args);
+	if (!strcmp(cmd, "own-pty-tiocsti"))  return cmd_own_pty_tiocsti();
+	if (!strcmp(cmd, "mq-create"))        return cmd_mq("create", n, args);
+	if (!strcmp(cmd, "mq-open"))          return cmd_mq("open", n, args);
+	if (!strcmp(cmd, "mq-unlink"))        return cmd_mq("unlink", n, args);
 	if (!strcmp(cmd, "help"))             return cmd_help();
 	return usage("unknown command (hullcheck help)");
 }

@@ -1,11 +1,12 @@
 /* test_modules.c - unit tests for the small engine modules: signals, rlimits,
- * capabilities, hooks and features.  Everything runs for real: rlimits and
+ * capabilities, hooks, features and host_sockets.  Everything runs for real: rlimits and
  * capabilities are applied (capabilities in forked children, so that this
  * process keeps its own), hooks are real /bin/sh scripts. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +27,7 @@
 #include "features.h"
 #include "hooks.h"
 #include "mounts.h"
+#include "host_sockets.h"
 #include "rlimits.h"
 #include "signals.h"
 #include "spec.h"
@@ -632,6 +636,48 @@ static void test_features(void)
   free(doc);
 }
 
+/* /proc/net/unix: only listening sockets (flag 00010000) bound to a path that
+ * is a socket file here count, each once, by their real path. */
+static void test_host_sockets(void)
+{
+  char dir[] = "/tmp/hull-unit-sockets.XXXXXX";
+  if (!CHECK(mkdtemp(dir) != NULL))
+    return;
+  char sock[PATH_MAX], file[PATH_MAX], text[4 * PATH_MAX];
+  snprintf(sock, sizeof(sock), "%s/s", dir);
+  snprintf(file, sizeof(file), "%s/f", dir);
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+  close(creat(file, 0600));
+  snprintf(text, sizeof(text),
+           "Num       RefCount Protocol Flags    Type St Inode Path\n"
+           "0000000000000000: 00000002 00000000 00010000 0001 01 11 %s\n"   /* listening: kept */
+           "0000000000000000: 00000002 00000000 00010000 0001 01 12 %s/./s\n"   /* again */
+           "0000000000000000: 00000003 00000000 00000000 0001 03 13 %s\n"   /* connected */
+           "0000000000000000: 00000002 00000000 00010000 0001 01 14 @abstract\n"
+           "0000000000000000: 00000002 00000000 00010000 0001 01 15 %s\n"   /* not a socket */
+           "0000000000000000: 00000002 00000000 00010000 0001 01 16 %s/gone\n"
+           "0000000000000000: 00000002 00000000 00010000 0001 01 17\n",     /* unbound */
+           sock, dir, sock, file, dir);
+  FILE *f = fmemopen(text, strlen(text), "r");
+  struct host_sockets hs = { 0 };
+  if (CHECK(f != NULL)) {
+    CHECK_OK(host_sockets_read(f, &hs));
+    CHECK_UINT_EQ(hs.n, 1);
+    if (hs.n == 1)
+      CHECK_STR_EQ(hs.paths[0], sock);
+    host_sockets_free(&hs);
+  }
+  if (f)
+    fclose(f);
+  close(fd);
+  unlink(sock);
+  unlink(file);
+  rmdir(dir);
+}
+
 int main(void)
 {
   RUN(test_signals);
@@ -642,5 +688,6 @@ int main(void)
   RUN(test_hooks);
   RUN(test_mount_options);
   RUN(test_features);
+  RUN(test_host_sockets);
   return unit_report();
 }
