@@ -643,7 +643,8 @@ static void test_host_sockets(void)
   char dir[] = "/tmp/hull-unit-sockets.XXXXXX";
   if (!CHECK(mkdtemp(dir) != NULL))
     return;
-  char sock[PATH_MAX], file[PATH_MAX], text[4 * PATH_MAX];
+  /* A socket's path fits sun_path (108 bytes); so do the others. */
+  char sock[sizeof(((struct sockaddr_un *)0)->sun_path)], file[PATH_MAX], text[4 * PATH_MAX];
   snprintf(sock, sizeof(sock), "%s/s", dir);
   snprintf(file, sizeof(file), "%s/f", dir);
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
