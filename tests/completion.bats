@@ -50,7 +50,7 @@ created() {
 
 @test "bash: the commands, after the global options" {
     bash_complete ""
-    assert_equal "$(echo $output)" \
+    assert_equal "${output//$'\n'/ }" \
         "spec create start state kill delete run list sandbox features exec pause resume update ps events"
     bash_complete --root /tmp/x --debug ex
     assert_output exec
@@ -80,11 +80,11 @@ created() {
     mkdir -p "$BATS_TEST_TMPDIR/comp/bundle-a" "$BATS_TEST_TMPDIR/comp/bundle-b"
     touch "$BATS_TEST_TMPDIR/comp/bundle-file"
     bash_complete run --bundle "$BATS_TEST_TMPDIR/comp/bun"
-    assert_equal "$(echo $output)" "$BATS_TEST_TMPDIR/comp/bundle-a $BATS_TEST_TMPDIR/comp/bundle-b"
+    assert_equal "${output//$'\n'/ }" "$BATS_TEST_TMPDIR/comp/bundle-a $BATS_TEST_TMPDIR/comp/bundle-b"
     bash_complete list -f ""
-    assert_equal "$(echo $output)" "table json"
+    assert_equal "${output//$'\n'/ }" "table json"
     bash_complete --log-format ""
-    assert_equal "$(echo $output)" "text json"
+    assert_equal "${output//$'\n'/ }" "text json"
     # After an option's value, the container ID again.
     created c1
     bash_complete --root "$ROOT" exec --cwd /tmp ""
@@ -99,7 +99,7 @@ created() {
     bash_complete kill c1 SIGKI
     assert_output SIGKILL
     bash_complete kill --all c1 US
-    assert_equal "$(echo $output)" "USR1 USR2"
+    assert_equal "${output//$'\n'/ }" "USR1 USR2"
     # Not for the container ID, nor for other commands.
     bash_complete kill SIGK
     assert_output ""
@@ -111,7 +111,7 @@ created() {
     created comp-one
     created comp-two
     bash_complete --root "$ROOT" state ""
-    assert_equal "$(echo $output)" "comp-one comp-two"
+    assert_equal "${output//$'\n'/ }" "comp-one comp-two"
     # "--root=DIR", which bash splits at the "=".
     bash_complete --root = "$ROOT" delete -f comp-t
     assert_output comp-two
@@ -132,7 +132,7 @@ created() {
 @test "zsh: commands, options, option values, signals and container IDs" {
     command -v zsh >/dev/null || fail "zsh is not installed (apt-get install zsh)"
     zsh_complete ""
-    assert_equal "$(echo $output)" \
+    assert_equal "${output//$'\n'/ }" \
         "spec create start state kill delete run list sandbox features exec pause resume update ps events"
     zsh_complete delete -
     assert_output_contains --force
@@ -140,7 +140,7 @@ created() {
     zsh_complete run --bundle ""
     assert_output DIRS
     zsh_complete list --format ""
-    assert_equal "$(echo $output)" "table json"
+    assert_equal "${output//$'\n'/ }" "table json"
     zsh_complete kill c1 ""
     assert_output_contains SIGKILL
     assert_output_contains TERM

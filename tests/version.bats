@@ -12,7 +12,8 @@ load helpers/common
     elif [ -f "$src/.tarball-commit" ]; then
         commit=$(cat "$src/.tarball-commit")
     fi
-    local want="hull version $(sed -n 's/^AC_INIT(\[hull\], \[\([^]]*\)\].*/\1/p' "$src/configure.ac")"
+    local want
+    want="hull version $(sed -n 's/^AC_INIT(\[hull\], \[\([^]]*\)\].*/\1/p' "$src/configure.ac")"
     [ -z "$commit" ] || want+=$'\n'"commit: $commit"
     want+=$'\n'"spec: 1.3.0"
     assert_equal "$output" "$want" "hull --version"
