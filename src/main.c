@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "commit.h"
 #include "config.h"
 
-const char *argp_program_version = PACKAGE_NAME " version " PACKAGE_VERSION
+/* runc's lines: the commit only when known (built from git, or from a tarball made from it). */
+const char *argp_program_version = PACKAGE_NAME " version " PACKAGE_VERSION HULL_COMMIT_LINE
                                    "\nspec: 1.3.0";
 
 static const struct {

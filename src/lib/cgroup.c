@@ -356,8 +356,8 @@ herr cg_hugepage_check(const char *size, size_t i)
     if (!strcmp(sizes[k], size) || !strcmp(sizes[k], canon))
       return NULL;
   char list[160] = "";
-  for (size_t k = 0; k < n; k++)
-    snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", k ? ", " : "", sizes[k]);
+  for (size_t k = 0; k < n; k++) /* %.23s: a row of sizes (see stats_hugetlb in cgroup_v1.c) */
+    snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.23s", k ? ", " : "", sizes[k]);
   return herr_new("linux.resources.hugepageLimits[%zu].pageSize: %s is not a huge page size of this host (it has: %s)",
                   i, size, n ? list : "none");
 }

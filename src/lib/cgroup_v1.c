@@ -603,12 +603,14 @@ static herr stats_hugetlb(const char *dir, struct cgroup_stats *st)
   for (size_t i = 0; i < n; i++) {
     struct cgroup_hugetlb_entry *e = &st->hugetlb[i];
     char f[64];
-    snprintf(e->size, sizeof(e->size), "%s", sizes[i]);
-    snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", sizes[i]);
+    /* %.23s: a row of sizes[][24]; without it gcc (aarch64's, at -O2) takes the whole
+     * array for the string and -Wformat-truncation fails the build. */
+    snprintf(e->size, sizeof(e->size), "%.23s", sizes[i]);
+    snprintf(f, sizeof(f), "hugetlb.%.23s.usage_in_bytes", sizes[i]);
     read_u64_or_zero(dir, f, &e->usage);
-    snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", sizes[i]);
+    snprintf(f, sizeof(f), "hugetlb.%.23s.max_usage_in_bytes", sizes[i]);
     read_u64_or_zero(dir, f, &e->max);
-    snprintf(f, sizeof(f), "hugetlb.%s.failcnt", sizes[i]);
+    snprintf(f, sizeof(f), "hugetlb.%.23s.failcnt", sizes[i]);
     read_u64_or_zero(dir, f, &e->failcnt);
   }
   st->n_hugetlb = n;

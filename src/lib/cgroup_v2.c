@@ -504,10 +504,11 @@ static herr stats_hugetlb(const char *dir, struct cgroup_stats *st)
   for (size_t i = 0; i < n; i++) {
     struct cgroup_hugetlb_entry *e = &st->hugetlb[i];
     char f[64];
-    snprintf(e->size, sizeof(e->size), "%s", sizes[i]);
-    snprintf(f, sizeof(f), "hugetlb.%s.current", sizes[i]);
+    /* %.23s: a row of sizes (see stats_hugetlb in cgroup_v1.c) */
+    snprintf(e->size, sizeof(e->size), "%.23s", sizes[i]);
+    snprintf(f, sizeof(f), "hugetlb.%.23s.current", sizes[i]);
     read_u64_or_zero(dir, f, &e->usage);
-    snprintf(f, sizeof(f), "hugetlb.%s.events", sizes[i]);
+    snprintf(f, sizeof(f), "hugetlb.%.23s.events", sizes[i]);
     _cleanup_free_ char *events = NULL;
     if (cg_try_read(dir, f, &events))
       cg_kv_lookup(events, "max", &e->failcnt);

@@ -13,7 +13,7 @@ bats_require_minimum_version 1.5.0
 : "${TESTS_DIR:=$(cd "$BATS_TEST_DIRNAME" && pwd)}"
 : "${HULL:=$TESTS_DIR/../hull}"
 : "${HULLCHECK:=$TESTS_DIR/helpers/hullcheck}"
-: "${SPEC_DIR:=$TESTS_DIR/../../shared/runtime-spec}"
+: "${SPEC_DIR:=$TESTS_DIR/data/runtime-spec}"
 # Seconds any single hull invocation may take before the test gives up on it.
 : "${HULL_TEST_TIMEOUT:=30}"
 export HULL HULLCHECK SPEC_DIR TESTS_DIR

@@ -17,7 +17,7 @@
 #include "unit.h"
 
 #ifndef SPEC_DIR
-#error "SPEC_DIR must name the runtime-spec checkout (see Makefile.am)"
+#error "SPEC_DIR must name tests/data/runtime-spec (see Makefile.am)"
 #endif
 #ifndef TEST_DATA_DIR
 #error "TEST_DATA_DIR must name tests/data (see Makefile.am)"
