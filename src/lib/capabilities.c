@@ -242,7 +242,7 @@ static herr raise_ambient(const bool amb[CAP_SLOTS])
     if (amb[v] && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0) {
       char name[64];
       log_debug("can't raise ambient capability %s: %s",
-                  cap_display_name(v, name, sizeof(name)), strerror(errno));
+                cap_display_name(v, name, sizeof(name)), strerror(errno));
     }
   }
   return NULL;
