@@ -38,11 +38,21 @@ const char *mount_option_name(size_t i);
  * work: an unknown option, filesystem data on a bind mount, idmap rules. */
 herr mounts_validate(const struct oci_config *cfg, bool new_userns);
 
-/* Apply every mount of the config under `rootfd` (an fd of the rootfs mount).
- * `in_userns` (or hull running in a user namespace) selects the bind fallbacks
- * for filesystems a user namespace may not mount.  `idmapped[i]` is the
- * detached idmapped tree of mounts[i] made by the runtime (idmap.h), or -1. */
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns, const int *idmapped);
+/* What the container process has, that decides how some mounts are made. */
+struct mount_env {
+  /* A user namespace (or hull running in one): the bind fallbacks for
+   * filesystems a user namespace may not mount. */
+  bool in_userns;
+  /* A cgroup namespace: cgroup mounts are rooted at the container's cgroup;
+   * without one, its cgroup directories are bound instead. */
+  bool own_cgroupns;
+  /* idmapped[i]: the detached idmapped tree of mounts[i] made by the runtime
+   * (idmap.h), or -1; NULL when there is none. */
+  const int *idmapped;
+};
+
+/* Apply every mount of the config under `rootfd` (an fd of the rootfs mount). */
+herr mounts_apply(const struct oci_config *cfg, int rootfd, struct mount_env env);
 
 /* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */
 herr mount_remount_readonly(int rootfd, const char *path);
