@@ -264,6 +264,34 @@ static herr resolve_scheduler(void *obj)
   return NULL;
 }
 
+/* runc reads 0 as "not set" for these limits, and engines rely on it: Docker's
+ * `update` sends every one of them, 0 for those the user did not change. */
+static void unset_if_zero(bool *has, int64_t v)
+{
+  if (*has && v == 0)
+    *has = false;
+}
+
+static herr resolve_memory(void *obj)
+{
+  struct oci_memory *m = obj;
+  unset_if_zero(&m->has_limit, m->limit);
+  unset_if_zero(&m->has_reservation, m->reservation);
+  unset_if_zero(&m->has_swap, m->swap);
+  unset_if_zero(&m->has_kernel, m->kernel);
+  unset_if_zero(&m->has_kernelTCP, m->kernelTCP);
+  return NULL;
+}
+
+static herr resolve_cpu(void *obj)
+{
+  struct oci_cpu *c = obj;
+  unset_if_zero(&c->has_shares, (int64_t)c->shares);
+  unset_if_zero(&c->has_quota, c->quota);
+  unset_if_zero(&c->has_period, (int64_t)c->period);
+  return NULL;
+}
+
 /* Each resource once: setrlimit() twice would silently keep the last. */
 static herr check_process(void *obj)
 {
@@ -546,7 +574,7 @@ static const struct json_field memory_fields[] = {
   F_OPT(S, checkBeforeUpdate, JK_BOOL),
   END
 };
-TYPE(memory_type, S, memory_fields, NULL);
+TYPE(memory_type, S, memory_fields, resolve_memory);
 #undef S
 
 #define S struct oci_cpu
@@ -562,7 +590,7 @@ static const struct json_field cpu_fields[] = {
   F_OPT(S, idle, JK_INT64),
   END
 };
-TYPE(cpu_type, S, cpu_fields, NULL);
+TYPE(cpu_type, S, cpu_fields, resolve_cpu);
 #undef S
 
 #define S struct oci_pids
