@@ -59,6 +59,17 @@ teardown() {
     assert_equal "$tail" " 1 0 " "processes in the pids cgroup, host cgroups visible"
 }
 
+@test "placement: without a cgroup namespace, each v1 mount is the container's own cgroup: its limits are where programs read them" {
+    [ "$(host_mode)" != v2 ] || skip "v1 hierarchies only: on a cgroup2-only host the mount is cgroup2, as runc's"
+    needs_controller memory
+    needs_controller pids
+    jq_edit '.linux.resources = {memory: {limit: 33554432}, pids: {limit: 20}}'
+    set_args sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; n=0; while read p; do n=$((n + 1)); done </sys/fs/cgroup/pids/cgroup.procs; echo $n; ls -d /sys/fs/cgroup/*/hull* /sys/fs/cgroup/*/c1* 2>/dev/null | wc -l'
+    run_container c1
+    assert_success
+    assert_equal "$(echo $output)" "33554432 20 1 0" "memory limit, pids limit, processes in the cgroup, host cgroups visible"
+}
+
 @test "placement: linux.cgroupsPath absolute, and relative to hull's own cgroup" {
     set_args sleep 100
     jq_edit '.linux.cgroupsPath = "/hulltest-abs/c1"'

@@ -192,7 +192,7 @@ static herr mount_rootfs(struct init_run *r)
   TRY(rootfs_prepare(cfg, r->rootfs_dir, &r->rootfd));
   close(r->rootfs_dir);
   r->rootfs_dir = -1;
-  TRY(mounts_apply(cfg, r->rootfd, userns));
+  TRY(mounts_apply(cfg, r->rootfd, userns, r->ctx->plan->has[OCI_NS_CGROUP]));
   TRY(devices_create(cfg->linux_, r->rootfd, userns, dev_is_bind_mount(cfg)));
   if (cfg->process && cfg->process->cwd) {
     _cleanup_close_ int cwd = -1;

@@ -284,8 +284,11 @@ static herr bind_own_cgroup(int dirfd, const char *dir, const char *key, unsigne
 }
 
 /* cgroup mounts: cgroup2 on a unified host; on v1/hybrid hosts a tmpfs with
- * one cgroup mount per hierarchy of this process, like runc. */
-static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_userns)
+ * one cgroup mount per hierarchy of this process, like runc. Without a cgroup
+ * namespace a mount would show the host's whole hierarchy: each is then the
+ * container's own cgroup, bound (runc's way), so that the container reads its
+ * limits where programs look for them (/sys/fs/cgroup/memory/memory.limit_in_bytes). */
+static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_userns, bool cgroupns)
 {
   _cleanup_free_ char *text = NULL;
   TRY(procfs_read("self/cgroup", &text, NULL));
@@ -318,6 +321,10 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_
     if (sub < 0)
       return herr_sys("open cgroup/%s", dir);
     struct fd_path p = fd_path(sub);
+    if (!cgroupns) {
+      TRY_WRAP(bind_own_cgroup(dirfd, dir, ctrls, flags), "cgroup/%s", dir);
+      continue;
+    }
     herr e = mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL);
     if (e && herr_errnum(e) == EPERM && in_userns) {
       herr_free(e);
@@ -330,7 +337,7 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_
 }
 
 static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *o, int rootfd,
-                         bool in_userns, const char *what)
+                         bool in_userns, bool cgroupns, const char *what)
 {
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
@@ -342,7 +349,7 @@ static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *
   TRY_WRAP(mount_fs_at("tmpfs", target.s, "tmpfs", flags & ~MS_RDONLY, "mode=755"), "%s", what);
   _cleanup_close_ int dir = -1;
   TRY_WRAP(inroot_open(rootfd, m->destination, O_DIRECTORY | O_RDONLY, &dir), "%s", what);
-  TRY_WRAP(mount_cgroup_v1_hierarchies(dir, flags, in_userns), "%s", what);
+  TRY_WRAP(mount_cgroup_v1_hierarchies(dir, flags, in_userns, cgroupns), "%s", what);
   if (flags & MS_RDONLY) {
     _cleanup_close_ int mnt = -1;
     TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
@@ -460,12 +467,12 @@ static herr copy_up(const struct oci_mount *m, int covered, int rootfd, const ch
 }
 
 static herr mount_filesystem(const struct oci_mount *m, const struct mount_options *o,
-                             int rootfd, bool in_userns, const char *what)
+                             int rootfd, bool in_userns, bool cgroupns, const char *what)
 {
   if (!m->type || !*m->type)
     return herr_new("%s.type: a mount that is not a bind mount needs a type", what);
   if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
-    return mount_cgroup(m, o, rootfd, in_userns, what);
+    return mount_cgroup(m, o, rootfd, in_userns, cgroupns, what);
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
   struct fd_path target = fd_path(dst);
@@ -487,7 +494,7 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   return NULL;
 }
 
-static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, size_t idx)
+static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, bool cgroupns, size_t idx)
 {
   char what[48];
   snprintf(what, sizeof(what), "mounts[%zu]", idx);
@@ -497,20 +504,20 @@ static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, siz
   TRY(mount_options_parse(m->options, m->n_options, what, &o));
   bool bind = o.bind || (m->type && !strcmp(m->type, "bind"));
   herr e = bind ? mount_bind(m, &o, rootfd, what)
-                : mount_filesystem(m, &o, rootfd, in_userns, what);
+                : mount_filesystem(m, &o, rootfd, in_userns, cgroupns, what);
   mount_options_free(&o);
   if (e)
     return herr_wrap(e, "mount %s", m->destination);
   return NULL;
 }
 
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns)
+herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns, bool cgroupns)
 {
   /* Root of the user namespace hull itself runs in (rootless podman) is no
    * more privileged than root of a new one. */
   in_userns = in_userns || in_user_namespace();
   for (size_t i = 0; i < cfg->n_mounts; i++)
-    TRY(mount_one(&cfg->mounts[i], rootfd, in_userns, i));
+    TRY(mount_one(&cfg->mounts[i], rootfd, in_userns, cgroupns, i));
   return NULL;
 }
 

@@ -27,8 +27,9 @@ bool mount_option_known(const char *name);
 
 /* Apply every mount of the config under `rootfd` (an fd of the rootfs mount).
  * `in_userns` (or hull running in a user namespace) selects the bind fallbacks
- * for filesystems a user namespace may not mount. */
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns);
+ * for filesystems a user namespace may not mount; without `cgroupns` (a cgroup
+ * namespace of the container), cgroup v1 mounts show only the container's cgroup. */
+herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns, bool cgroupns);
 
 /* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */
 herr mount_remount_readonly(int rootfd, const char *path);
