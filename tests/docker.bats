@@ -30,6 +30,7 @@ setup() {
 
 # Each test starts from no containers.
 teardown() {
+    [ -f "$ENGINE_DIR/dockerd.pid" ] || return 0 # stopped by the test
     local ids
     ids=$(dk ps -aq 2>/dev/null) || return 0
     # shellcheck disable=SC2086 # one argument per id
