@@ -317,14 +317,21 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_
     }
     if (mkdirat(dirfd, dir, 0755) < 0 && errno != EEXIST)
       return herr_sys("mkdir cgroup/%s", dir);
+    if (!cgroupns) {
+      herr e = bind_own_cgroup(dirfd, dir, ctrls, flags);
+      if (e && herr_errnum(e) == ENOENT) {
+        /* A hierarchy the host has not mounted: nothing to show, as with runc. */
+        herr_free(e);
+        unlinkat(dirfd, dir, AT_REMOVEDIR);
+        continue;
+      }
+      TRY_WRAP(e, "cgroup/%s", dir);
+      continue;
+    }
     _cleanup_close_ int sub = openat(dirfd, dir, O_PATH | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
     if (sub < 0)
       return herr_sys("open cgroup/%s", dir);
     struct fd_path p = fd_path(sub);
-    if (!cgroupns) {
-      TRY_WRAP(bind_own_cgroup(dirfd, dir, ctrls, flags), "cgroup/%s", dir);
-      continue;
-    }
     herr e = mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL);
     if (e && herr_errnum(e) == EPERM && in_userns) {
       herr_free(e);
