@@ -4,6 +4,8 @@
 # handler "hull"), runs tasks with hull through `ctr` and the runc v2 shim
 # (--runc-binary). The image is a busybox OCI archive made offline and imported.
 
+# shellcheck disable=SC2016 # the containers' shell code is single-quoted on purpose
+
 load helpers/common
 load helpers/engines
 

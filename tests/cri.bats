@@ -8,6 +8,8 @@
 #
 # The tests run in order on one pod: each leaves its result in $ENGINE_DIR for the next.
 
+# shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
+
 load helpers/common
 load helpers/engines
 

@@ -5,6 +5,8 @@
 # (tests/data/integration/daemon.json, the one docs/integration.md shows). The image is
 # a busybox imported offline (`docker import`). No bridge, no iptables rules.
 
+# shellcheck disable=SC2016 # the containers' shell code is single-quoted on purpose
+
 load helpers/common
 load helpers/engines
 
@@ -215,7 +217,8 @@ wait_logs() {
     "$HULLCHECK" ipc-host-cleanup $line >/dev/null
     assert_equal "$private_status $private_output" "1 ENOENT" "private ipc"
     assert_success
-    assert_output "found id=$(sed 's/^shm=\([0-9]*\).*/\1/' <<<"$line")"
+    local shm=${line%% *}
+    assert_output "found id=${shm#shm=}"
 }
 
 @test "docker run --init: docker-init is PID 1 and reaps; the command runs under it" {

@@ -221,7 +221,7 @@ assert_nothing_left() {
     local left=
     local procs
     procs=$(engine_processes)
-    [ -z "$procs" ] || left+="processes: $(ps -o pid=,args= -p "$(echo $procs | tr ' ' ,)")"$'\n'
+    [ -z "$procs" ] || left+="processes: $(ps -o pid=,args= -p "${procs//$'\n'/,}")"$'\n'
     # dockerd binds its data-root on itself (to make it private) and leaves it so.
     local mounts
     mounts=$(mounts_under "$ENGINE_DIR" | grep -vx "$ENGINE_DIR/docker/root" || true)
@@ -277,7 +277,7 @@ snippet_in_config() {
     snippet=$(doc_snippet "$2")
     [ -n "$snippet" ] || fail "docs/integration.md has no snippet $2"
     local missing
-    missing=$(sed 's|/usr/local/bin/hull|@HULL@|g' <<<"$snippet" |
+    missing=$(printf '%s\n' "${snippet//\/usr\/local\/bin\/hull/@HULL@}" |
         awk '{ sub(/^[ \t]+/, "") }
              NR == FNR { want[++n] = $0; next }
              i < n && $0 == want[i + 1] { i++ }
