@@ -59,17 +59,6 @@ teardown() {
     assert_equal "$tail" " 1 0 " "processes in the pids cgroup, host cgroups visible"
 }
 
-@test "placement: without a cgroup namespace, each v1 mount is the container's own cgroup: its limits are where programs read them" {
-    [ "$(host_mode)" != v2 ] || skip "v1 hierarchies only: on a cgroup2-only host the mount is cgroup2, as runc's"
-    needs_controller memory
-    needs_controller pids
-    jq_edit '.linux.resources = {memory: {limit: 33554432}, pids: {limit: 20}}'
-    set_args sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; n=0; while read p; do n=$((n + 1)); done </sys/fs/cgroup/pids/cgroup.procs; echo $n; ls -d /sys/fs/cgroup/*/hull* /sys/fs/cgroup/*/c1* 2>/dev/null | wc -l'
-    run_container c1
-    assert_success
-    assert_equal "$(echo $output)" "33554432 20 1 0" "memory limit, pids limit, processes in the cgroup, host cgroups visible"
-}
-
 @test "placement: linux.cgroupsPath absolute, and relative to hull's own cgroup" {
     set_args sleep 100
     jq_edit '.linux.cgroupsPath = "/hulltest-abs/c1"'
@@ -320,6 +309,30 @@ Mems_allowed_list:	0"
     assert_output_contains "linux.resources.cpu.cpus"
 }
 
+@test "placement: no cgroup namespace (podman's, Docker's default on v1): each hierarchy shows the container's own cgroup" {
+    needs_controller memory
+    remove_namespace cgroup
+    jq_edit '.linux.resources.memory = {limit: 67108864}'
+    # (read is a builtin: sh is the only process while it counts.)
+    set_args sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; echo ---
+        for d in /sys/fs/cgroup/*/; do n=0; while read p; do n=$((n + 1)); done <$d/cgroup.procs; echo "$d $n"; done; echo ---
+        find /sys/fs/cgroup/ -mindepth 2 -type d | wc -l'
+    run_container c1
+    assert_success
+    local limit=${output%%---*} procs tail
+    assert_equal "$(echo $limit)" 67108864 "memory.limit_in_bytes inside"
+    procs=$(echo "$output" | sed -n '/^---$/,/^---$/p' | sed '/^---$/d')
+    # Every hierarchy of the host (named and unified ones too) is there, holding only sh.
+    local hier
+    for hier in $(host_hierarchies); do
+        hier=${hier#name=}
+        grep -qx "/sys/fs/cgroup/$hier/ 1" <<<"$procs" || fail "hierarchy $hier: not there, or not the container's own cgroup: $procs"
+    done
+    # None of the host's other cgroups: no cgroup below the container's.
+    tail=${output##*---}
+    assert_equal "$(echo $tail)" 0 "cgroup directories below the container's"
+}
+
 @test "cpu.realtimeRuntime: SCHED_FIFO needs a real-time budget in the cgroup" {
     needs_controller cpu
     [ -e "$(hier_mount "$(ctrl_hier cpu)")/cpu.rt_runtime_us" ] || skip "no RT group scheduling"
@@ -356,6 +369,21 @@ Mems_allowed_list:	0"
     assert_failure
     assert_output_contains "linux.resources.blockIO.leafWeight"
     assert_output_contains "blkio.leaf_weight does not exist"
+}
+
+@test "blockIO: weight, leafWeight and per-device weights 0 mean unset (Docker's config); a real weight beside them applies" {
+    needs_controller blkio
+    # 1:3 is /dev/null, no block device: a weight written for it would fail.
+    jq_edit '.linux.resources.blockIO = {weight: 0, leafWeight: 0,
+        weightDevice: [{major: 1, minor: 3, weight: 0, leafWeight: 0}]}'
+    set_args sh -c 'echo started'
+    run_container c1
+    assert_success
+    assert_output started
+    jq_edit '.linux.resources.blockIO.weight = 500'
+    set_args sleep 100
+    create_container c2
+    assert_match "$(cat "$(ctrl_dir c2 blkio)/blkio.bfq.weight")" '(^| )500$' "blkio.bfq.weight"
 }
 
 @test "blockIO.throttleReadBpsDevice: direct reads of a loop device are slowed to the rate" {

@@ -25,11 +25,18 @@ void mount_options_free(struct mount_options *o);
 /* Is `name` an option hull understands (for `features`)? */
 bool mount_option_known(const char *name);
 
-/* Apply every mount of the config under `rootfd` (an fd of the rootfs mount).
- * `in_userns` (or hull running in a user namespace) selects the bind fallbacks
- * for filesystems a user namespace may not mount; without `cgroupns` (a cgroup
- * namespace of the container), cgroup v1 mounts show only the container's cgroup. */
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns, bool cgroupns);
+/* What the container process has, that decides how some mounts are made. */
+struct mount_env {
+  /* A user namespace (or hull running in one): the bind fallbacks for
+   * filesystems a user namespace may not mount. */
+  bool in_userns;
+  /* A cgroup namespace: cgroup mounts are rooted at the container's cgroup;
+   * without one, its cgroup directories are bound instead. */
+  bool own_cgroupns;
+};
+
+/* Apply every mount of the config under `rootfd` (an fd of the rootfs mount). */
+herr mounts_apply(const struct oci_config *cfg, int rootfd, struct mount_env env);
 
 /* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */
 herr mount_remount_readonly(int rootfd, const char *path);

@@ -264,8 +264,9 @@ static herr resolve_scheduler(void *obj)
   return NULL;
 }
 
-/* runc reads 0 as "not set" for these limits, and engines rely on it: Docker's
- * `update` sends every one of them, 0 for those the user did not change. */
+/* runc reads 0 as "not set" for these limits (and blkio weights), and engines
+ * rely on it: Docker sends a blkio weight of 0 on every container, and its
+ * `update` every limit, 0 for those the user did not change. */
 static void unset_if_zero(bool *has, int64_t v)
 {
   if (*has && v == 0)
@@ -313,6 +314,24 @@ static herr check_device(void *obj)
     return herr_new(".major: required for device type \"%s\"", d->type);
   if (!d->has_minor)
     return herr_new(".minor: required for device type \"%s\"", d->type);
+  return NULL;
+}
+
+/* A blkio weight of 0 means "not set" (runc's reading; Docker sends weight 0
+ * on every container), never a value for the kernel, which refuses it. */
+static herr resolve_blkio_weight_device(void *obj)
+{
+  struct oci_blkio_weight_device *d = obj;
+  unset_if_zero(&d->has_weight, d->weight);
+  unset_if_zero(&d->has_leafWeight, d->leafWeight);
+  return NULL;
+}
+
+static herr resolve_blkio(void *obj)
+{
+  struct oci_blkio *b = obj;
+  unset_if_zero(&b->has_weight, b->weight);
+  unset_if_zero(&b->has_leafWeight, b->leafWeight);
   return NULL;
 }
 
@@ -609,7 +628,7 @@ static const struct json_field blkio_weight_device_fields[] = {
   F_OPT(S, leafWeight, JK_UINT16),
   END
 };
-TYPE(blkio_weight_device_type, S, blkio_weight_device_fields, NULL);
+TYPE(blkio_weight_device_type, S, blkio_weight_device_fields, resolve_blkio_weight_device);
 #undef S
 
 #define S struct oci_blkio_throttle_device
@@ -633,7 +652,7 @@ static const struct json_field blkio_fields[] = {
   F_LIST(S, throttleWriteIOPSDevice, JK_ARRAY, OF(blkio_throttle_device_type)),
   END
 };
-TYPE(blkio_type, S, blkio_fields, NULL);
+TYPE(blkio_type, S, blkio_fields, resolve_blkio);
 #undef S
 
 #define S struct oci_hugepage_limit
