@@ -183,16 +183,27 @@ status=137"
     [ "$(awk '/^SwapTotal/ { print $2 }' /proc/meminfo)" = 0 ] || echo "# note: this host has swap" >&3
 }
 
+@test "memory, cpu: a limit of 0 is no limit, as runc reads it (docker update sends 0 for what it leaves alone)" {
+    needs_controller memory
+    needs_controller cpu
+    jq_edit '.linux.resources.memory = {limit: 0, reservation: 0, swap: 0, kernel: 0}
+        | .linux.resources.cpu = {shares: 0, quota: 0, period: 0}'
+    set_args sleep 100
+    create_container c1
+    assert_equal "$(cat "$(ctrl_dir c1 memory)/memory.limit_in_bytes")" 9223372036854771712 "memory limit"
+    assert_equal "$(cat "$(ctrl_dir c1 cpu)/cpu.cfs_quota_us")" -1 "cpu quota"
+    echo '{"memory": {"limit": 67108864, "reservation": 0, "kernel": 0}, "cpu": {"shares": 0, "quota": 0, "period": 0}}' |
+        hull update -r - c1
+    assert_equal "$(cat "$(ctrl_dir c1 memory)/memory.limit_in_bytes")" 67108864 "memory limit after update"
+    assert_equal "$(cat "$(ctrl_dir c1 cpu)/cpu.shares")" 1024 "cpu shares after update"
+}
+
 @test "memory: impossible values are refused with their path, and nothing is left" {
     needs_controller memory
     jq_edit '.linux.resources.memory = {limit: 67108864, swap: 33554432}'
     run_hull run --bundle "$BUNDLE" c1
     assert_failure
     assert_output_contains "linux.resources.memory.swap: 33554432 is the memory+swap limit and cannot be lower than memory.limit 67108864"
-    jq_edit '.linux.resources.memory = {limit: 0}'
-    run_hull run --bundle "$BUNDLE" c1
-    assert_failure
-    assert_output_contains "linux.resources.memory.limit: 0 leaves no memory"
     jq_edit '.linux.resources.memory = {swappiness: 101}'
     run_hull run --bundle "$BUNDLE" c1
     assert_failure

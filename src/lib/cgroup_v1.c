@@ -75,8 +75,6 @@ static herr memory_limit_and_swap(const char *dir, const struct oci_memory *m, b
   bool has_limit = m->has_limit, has_swap = m->has_swap && m->swap != 0;
   int64_t limit = m->limit, swap = m->swap;
   bool memsw = cg_exists(dir, "memory.memsw.limit_in_bytes");
-  if (has_limit && limit == 0)
-    return herr_new("linux.resources.memory.limit: 0 leaves no memory for the container (use -1 for no limit)");
   if (has_swap && !memsw)
     return herr_new("linux.resources.memory.swap: this host does not account swap (memory.memsw.limit_in_bytes is missing; boot with swapaccount=1)");
   if (has_limit && has_swap && limit > 0 && swap > 0 && swap < limit)

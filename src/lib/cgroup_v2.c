@@ -127,8 +127,6 @@ static herr v2_memory(struct cgroup_hier *h, const struct cgroup_apply *a)
   const struct oci_memory *m = a->r->memory;
   TRY(memory_v1_only(m));
   TRY(require(h, CG_MEMORY, "memory"));
-  if (m->has_limit && m->limit == 0)
-    return herr_new("linux.resources.memory.limit: 0 leaves no memory for the container (use -1 for no limit)");
   /* cgroup v2 would OOM-kill rather than refuse a limit below the usage. */
   if (a->update && m->has_checkBeforeUpdate && m->checkBeforeUpdate && m->has_limit && m->limit > 0) {
     uint64_t usage;

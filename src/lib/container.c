@@ -243,8 +243,10 @@ herr container_kill(const char *root, const char *id, int signo, bool all)
 {
   _cleanup_handle_ struct handle h;
   TRY_WRAP(open_container(root, id, 0, &h), "kill");
+  /* "container not running" is runc's wording, which containerd's shim looks for to
+   * tell a kill that came too late (the process already exited) from a failure. */
   if (h.status != STATUS_CREATED && h.status != STATUS_RUNNING && h.status != STATUS_PAUSED)
-    return herr_new("kill: container \"%s\" is %s: only a created, running or paused container can be signalled",
+    return herr_new("kill: container \"%s\" is %s: container not running (only a created, running or paused container can be signalled)",
                     id, container_status_name(h.status));
   if (all && h.st->n_cgroups)
     TRY_WRAP(signal_all_in_cgroup(&h, signo), "kill --all");

@@ -397,6 +397,33 @@ const char *const *oci_memory_policy_modes(void)
 const char *const *oci_memory_policy_flags(void)
 {
   return memory_policy_flags;
+/* runc reads 0 as "not set" for these limits (and blkio weights), and engines
+ * rely on it: Docker sends a blkio weight of 0 on every container, and its
+ * `update` every limit, 0 for those the user did not change. */
+static void unset_if_zero(bool *has, int64_t v)
+{
+  if (*has && v == 0)
+    *has = false;
+}
+
+static herr resolve_memory(void *obj)
+{
+  struct oci_memory *m = obj;
+  unset_if_zero(&m->has_limit, m->limit);
+  unset_if_zero(&m->has_reservation, m->reservation);
+  unset_if_zero(&m->has_swap, m->swap);
+  unset_if_zero(&m->has_kernel, m->kernel);
+  unset_if_zero(&m->has_kernelTCP, m->kernelTCP);
+  return NULL;
+}
+
+static herr resolve_cpu(void *obj)
+{
+  struct oci_cpu *c = obj;
+  unset_if_zero(&c->has_shares, (int64_t)c->shares);
+  unset_if_zero(&c->has_quota, c->quota);
+  unset_if_zero(&c->has_period, (int64_t)c->period);
+  return NULL;
 }
 
 /* Each resource once: setrlimit() twice would silently keep the last. */
@@ -425,25 +452,19 @@ static herr check_device(void *obj)
 
 /* A blkio weight of 0 means "not set" (runc's reading; Docker sends weight 0
  * on every container), never a value for the kernel, which refuses it. */
-static void unset_zero_weight(bool *has, uint16_t w)
-{
-  if (*has && w == 0)
-    *has = false;
-}
-
 static herr resolve_blkio_weight_device(void *obj)
 {
   struct oci_blkio_weight_device *d = obj;
-  unset_zero_weight(&d->has_weight, d->weight);
-  unset_zero_weight(&d->has_leafWeight, d->leafWeight);
+  unset_if_zero(&d->has_weight, d->weight);
+  unset_if_zero(&d->has_leafWeight, d->leafWeight);
   return NULL;
 }
 
 static herr resolve_blkio(void *obj)
 {
   struct oci_blkio *b = obj;
-  unset_zero_weight(&b->has_weight, b->weight);
-  unset_zero_weight(&b->has_leafWeight, b->leafWeight);
+  unset_if_zero(&b->has_weight, b->weight);
+  unset_if_zero(&b->has_leafWeight, b->leafWeight);
   return NULL;
 }
 
@@ -712,7 +733,7 @@ static const struct json_field memory_fields[] = {
   F_OPT(S, checkBeforeUpdate, JK_BOOL, BY(cgroup_apply)),
   END
 };
-TYPE(memory_type, S, memory_fields, NULL);
+TYPE(memory_type, S, memory_fields, resolve_memory);
 #undef S
 
 #define S struct oci_cpu
@@ -728,7 +749,7 @@ static const struct json_field cpu_fields[] = {
   F_OPT(S, idle, JK_INT64, BY(cgroup_apply)),
   END
 };
-TYPE(cpu_type, S, cpu_fields, NULL);
+TYPE(cpu_type, S, cpu_fields, resolve_cpu);
 #undef S
 
 #define S struct oci_pids
