@@ -397,6 +397,8 @@ const char *const *oci_memory_policy_modes(void)
 const char *const *oci_memory_policy_flags(void)
 {
   return memory_policy_flags;
+}
+
 /* runc reads 0 as "not set" for these limits (and blkio weights), and engines
  * rely on it: Docker sends a blkio weight of 0 on every container, and its
  * `update` every limit, 0 for those the user did not change. */
