@@ -333,6 +333,26 @@ Mems_allowed_list:	0"
     assert_equal "$(echo $tail)" 0 "cgroup directories below the container's"
 }
 
+@test "placement: no cgroup namespace: a hierarchy mounted only in another mount namespace is left out, not an error" {
+    grep -qw '^net_cls' /proc/cgroups || skip "this kernel has no net_cls controller"
+    host_has_controller net_cls && skip "the host mounts net_cls itself"
+    needs_controller memory
+    remove_namespace cgroup
+    # The kernel keeps the net_cls,net_prio hierarchy while the sleep's private
+    # mount namespace holds it: /proc/self/cgroup lists it, our mounts do not.
+    "$TESTS_DIR/helpers/with-net-cls" "$BATS_TEST_TMPDIR/net" sleep 60 &
+    local holder=$!
+    local i
+    for i in $(seq 50); do grep -q 'net_cls' /proc/self/cgroup && break; sleep 0.1; done
+    grep -q 'net_cls' /proc/self/cgroup || { kill $holder; fail "net_cls hierarchy did not appear"; }
+    set_args sh -c 'ls /sys/fs/cgroup; cat /sys/fs/cgroup/memory/memory.limit_in_bytes >/dev/null && echo memory-ok'
+    run_container c1
+    kill $holder; wait $holder 2>/dev/null || true
+    assert_success
+    assert_output_contains memory-ok
+    [[ "$output" != *net_cls* ]] || fail "net_cls shown though hull's mount namespace has no such mount: $output"
+}
+
 @test "cpu.realtimeRuntime: SCHED_FIFO needs a real-time budget in the cgroup" {
     needs_controller cpu
     [ -e "$(hier_mount "$(ctrl_hier cpu)")/cpu.rt_runtime_us" ] || skip "no RT group scheduling"

@@ -442,6 +442,15 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, const st
     if (!env->own_cgroupns || (e && herr_errnum(e) == EPERM && env->in_userns)) {
       herr_free(e);
       e = bind_own_cgroup(dirfd, dir, ctrls, flags);
+      /* A hierarchy the kernel has but hull's mount namespace does not show
+       * (mounted only in another one): nothing to bind, as runc binds only
+       * the hierarchies it finds mounted. */
+      if (e && herr_errnum(e) == ENOENT) {
+        herr_free(e);
+        if (unlinkat(dirfd, dir, AT_REMOVEDIR) < 0)
+          return herr_sys("rmdir cgroup/%s", dir);
+        continue;
+      }
     }
     if (!e)
       e = link_comounted(dirfd, dir);
