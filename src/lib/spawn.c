@@ -104,7 +104,7 @@ static herr validate_config(struct spawn *s)
   TRY(seccomp_compile(cfg->linux_ ? cfg->linux_->seccomp : NULL, &s->seccomp));
   TRY(validate_terminal(s));
   /* Where the cgroup goes, and whether this host has what linux.resources asks. */
-  TRY(cgroup_prepare(s->o->id, s->o->root, cfg->linux_, &s->cg));
+  TRY(cgroup_prepare(s->o->id, s->o->root, cfg->linux_, s->o->systemd_cgroup, &s->cg));
   if (!cfg->process)
     return NULL;
   TRY(process_validate(cfg->process));
@@ -138,12 +138,29 @@ static herr apply_resources(struct spawn *s, enum cgroup_apply_part part)
   return cgroup_apply(s->cg, &a);
 }
 
-/* The cgroup with linux.resources applied, before the process exists; the
- * device rules too, unless they can follow (apply_device_rules). */
-static herr make_cgroup(struct spawn *s)
+static herr make_cgroup_dirs(struct spawn *s)
 {
   TRY(cgroup_create(s->cg));
   return apply_resources(s, cgroup_devices_can_follow(s->cg) ? CG_APPLY_ALL_BUT_DEVICES : CG_APPLY_ALL);
+}
+
+/* The cgroup with linux.resources applied, before the process exists; the
+ * device rules too, unless they can follow (apply_device_rules).  A systemd
+ * scope cannot be started empty: it is made in place_in_cgroup. */
+static herr make_cgroup(struct spawn *s)
+{
+  return cgroup_is_systemd(s->cg) ? NULL : make_cgroup_dirs(s);
+}
+
+/* The systemd driver: the scope with the process in it, then hull's part as
+ * with cgroupfs (the hierarchies systemd leaves alone, and every field of
+ * linux.resources written, which covers what systemd has no property for). */
+static herr enter_systemd_scope(struct spawn *s)
+{
+  const struct oci_linux *lx = s->cfg->linux_;
+  TRY(cgroup_systemd_start(s->cg, s->o->id, lx ? lx->resources : NULL, s->pid));
+  TRY(make_cgroup_dirs(s));
+  return cgroup_add_pid(s->cg, s->pid);
 }
 
 /* On v2, the eBPF device filter is loaded and attached while the container
@@ -275,7 +292,9 @@ static herr receive_terminal(struct spawn *s)
  * (the kernel write-locks cgroup_threadgroup_rwsem) for nothing. */
 static herr place_in_cgroup(struct spawn *s)
 {
-  herr e = s->born_in_cgroup ? NULL : cgroup_add_pid(s->cg, s->pid);
+  herr e = s->born_in_cgroup        ? NULL
+           : cgroup_is_systemd(s->cg) ? enter_systemd_scope(s)
+                                      : cgroup_add_pid(s->cg, s->pid);
   if (e) {
     sync_send_error(s->sync[0], e);
     return e;
@@ -331,6 +350,7 @@ static herr record_created(struct spawn *s)
   st.created = now;
   st.owner = geteuid() == 0 ? "root" : NULL;
   st.cgroups = cgroup_records(s->cg, &st.n_cgroups);
+  st.systemd_unit = s->cg->systemd_unit;
   herr e = state_write(s->dirfd, &st);
   cgroup_records_free(st.cgroups, st.n_cgroups);
   TRY(e);
