@@ -201,22 +201,22 @@ static herr read_line(int fd, char *buf, size_t size)
   return NULL;
 }
 
-/* SASL EXTERNAL: the server checks our uid with SO_PEERCRED. */
+/* SASL EXTERNAL: the server checks our uid with SO_PEERCRED.  The credentials
+ * byte, AUTH and BEGIN go in one write, as sd-bus sends them: systemd 252's
+ * private socket dropped a call sent right after a BEGIN of its own. */
 static herr authenticate(int fd)
 {
   char uid[16], hex[40] = "", line[256];
   snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
   for (size_t i = 0; uid[i]; i++)
     snprintf(hex + 2 * i, 3, "%02x", (unsigned char)uid[i]);
-  _cleanup_free_ char *auth = NULL;
-  if (asprintf(&auth, "AUTH EXTERNAL %s\r\n", hex) < 0)
-    abort();
-  TRY(write_all(fd, "", 1)); /* the credentials byte */
-  TRY(write_all(fd, auth, strlen(auth)));
+  char auth[96];
+  int n = snprintf(auth, sizeof(auth), "%cAUTH EXTERNAL %s\r\nBEGIN\r\n", '\0', hex);
+  TRY(write_all(fd, auth, (size_t)n));
   TRY(read_line(fd, line, sizeof(line)));
   if (strncmp(line, "OK ", 3))
     return herr_new("authentication refused: %.*s", (int)strcspn(line, "\r\n"), line);
-  return write_all(fd, "BEGIN\r\n", 7);
+  return NULL;
 }
 
 static herr connect_to(const char *path, int *fd)
