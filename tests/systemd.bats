@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# The systemd cgroup driver (--systemd-cgroup, linux.cgroupsPath "slice:prefix:name")
+# against a real systemd.  This host need not run systemd as PID 1, so the suite boots
+# Debian's systemd as PID 1 of a container that hull makes (setup_file):
+#   - rootfs: the host's /usr and /etc bound read-only (and its /bin, /lib... links),
+#     tmpfs on /run, /tmp and /var; the test run's directory bound at its own path, so
+#     that hull, the inner bundles and the test's files are the same path inside;
+#   - all namespaces but user and time, cgroupns with its cgroups mounted read-write,
+#     every capability the host has, no seccomp filter, nothing masked (the inner
+#     containers mount proc and sysfs);
+#   - systemd started with --unit=hull-test.target from a unit directory of our own
+#     (SYSTEMD_UNIT_PATH), so that none of the host's units (dockerd, sshd...) start.
+# Then hull runs inside it (`hull exec` into the systemd container, which puts hull in
+# its cgroup namespace) with --systemd-cgroup, and each test checks what systemd
+# shows (systemctl show) and what the container sees.  setup_file fails, and with it
+# every test, when systemd does not come up.
+
+load helpers/common
+
+SD_ID=sd
+
+# sd_root: the --root of the systemd container (on the host).
+sd_root() { printf '%s/sd-root' "$BATS_RUN_TMPDIR"; }
+
+# in_sd CMD...: run CMD as root inside the systemd container.
+in_sd() {
+    timeout -k 5 60 "$HULL" --root "$(sd_root)" exec "$SD_ID" "$@"
+}
+
+# sd_hull ARGS...: hull inside the systemd container, with a --root of its own there.
+sd_hull() {
+    in_sd "$BATS_RUN_TMPDIR/hull" --root /run/hull-sd "$@"
+}
+
+# run_sd_hull_detached ARGS...: sd_hull for create and run -d, whose container would
+# otherwise hold bats' output pipe; sets $status and $output.
+run_sd_hull_detached() {
+    local out=$BATS_TEST_TMPDIR/sd-hull.out
+    status=0
+    sd_hull "$@" </dev/null >"$out" 2>&1 || status=$?
+    output=$(cat "$out")
+}
+
+# The unit property P of unit U, as systemctl shows it.
+unit_prop() {
+    in_sd systemctl show -p "$2" --value "$1"
+}
+
+make_sd_bundle() {
+    local b=$1 rootfs=$1/rootfs d
+    mkdir -p "$rootfs"/{usr,etc,proc,sys,dev,run,tmp,var,hull-units}
+    printf '[Unit]\nDescription=hull systemd driver tests\n' >"$rootfs/hull-units/hull-test.target"
+    local mounts='[]'
+    for d in bin sbin lib lib32 lib64 libx32; do
+        if [ -L "/$d" ]; then
+            ln -s "$(readlink "/$d")" "$rootfs/$d"
+        elif [ -d "/$d" ]; then
+            mkdir "$rootfs/$d"
+            mounts=$(jq -c --arg d "/$d" '. + [{destination: $d, type: "bind", source: $d, options: ["rbind", "ro"]}]' <<<"$mounts")
+        fi
+    done
+    "$HULL" spec --bundle "$b"
+    local caps
+    caps=$("$HULL" features | jq -c --arg bnd "$(grep CapBnd /proc/self/status | cut -f2)" '
+        ($bnd | ascii_downcase | explode | map(if . >= 97 then . - 87 else . - 48 end)
+         | reduce .[] as $x (0; . * 16 + $x)) as $mask
+        | [.linux.capabilities | to_entries[] | select(.key < 53)
+           | select(($mask / pow(2; .key) | floor) % 2 == 1) | .value]')
+    jq --argjson caps "$caps" --argjson extra "$mounts" --arg run "$BATS_RUN_TMPDIR" '
+        .process.args = ["/lib/systemd/systemd", "--unit=hull-test.target"]
+        | .process.env += ["container=hull", "SYSTEMD_UNIT_PATH=/hull-units"]
+        | .process.terminal = false
+        | .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}
+        | .root.readonly = false
+        | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+        | del(.linux.seccomp)
+        | .mounts |= map(if .type == "cgroup" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)
+        | .mounts += $extra + [
+            {destination: "/usr", type: "bind", source: "/usr", options: ["rbind", "ro"]},
+            {destination: "/etc", type: "bind", source: "/etc", options: ["rbind", "ro"]},
+            {destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=755"]},
+            {destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]},
+            {destination: "/var", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]},
+            {destination: $run, type: "bind", source: $run, options: ["rbind", "rw"]}]' \
+        "$b/config.json" >"$b/config.json.new"
+    mv "$b/config.json.new" "$b/config.json"
+}
+
+setup_file() {
+    [ -x /lib/systemd/systemd ] || fail "systemd is not installed (apt-get install systemd)"
+    cp "$HULL" "$BATS_RUN_TMPDIR/hull"
+    local b=$BATS_RUN_TMPDIR/sd-bundle
+    make_sd_bundle "$b"
+    timeout -k 5 60 "$HULL" --root "$(sd_root)" run -d --bundle "$b" "$SD_ID" \
+        </dev/null >"$BATS_RUN_TMPDIR/sd.log" 2>&1 ||
+        fail "the systemd container did not start: $(cat "$BATS_RUN_TMPDIR/sd.log")"
+    local state='' i
+    for i in $(seq 100); do
+        state=$(in_sd systemctl is-system-running 2>/dev/null) || true
+        case $state in running | degraded) break ;; esac
+        sleep 0.2
+    done
+    case $state in
+    running | degraded) ;;
+    *) fail "systemd did not come up in the container in 20 s: is-system-running says '$state'; its output: $(cat "$BATS_RUN_TMPDIR/sd.log")" ;;
+    esac
+}
+
+teardown_file() {
+    timeout -k 5 60 "$HULL" --root "$(sd_root)" delete -f "$SD_ID" || true
+}
+
+setup() {
+    common_setup
+    set_args sleep 1000
+}
+
+teardown() {
+    local id
+    for id in $(sd_hull list -q 2>/dev/null); do
+        sd_hull delete -f "$id" >/dev/null 2>&1 || true
+    done
+    common_teardown
+}
+
+# The memory limit the container sees, whatever the cgroup layout inside.
+MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'
+
+@test "systemd: PID 1 of its container is systemd, and it is running" {
+    run in_sd cat /proc/1/comm
+    assert_success
+    assert_output systemd
+    run in_sd systemctl is-system-running
+    assert_output running
+}
+
+@test "systemd driver: create makes scope hull-c1.scope in system.slice with MemoryMax and TasksMax; the limit is seen inside; delete stops the scope" {
+    jq_edit '.linux.resources.memory = {limit: 67108864} | .linux.resources.pids = {limit: 40}'
+    run_sd_hull_detached --systemd-cgroup create --bundle "$BUNDLE" c1
+    assert_success
+    assert_equal "$(unit_prop hull-c1.scope ActiveState)" active "ActiveState"
+    assert_equal "$(unit_prop hull-c1.scope ControlGroup)" /system.slice/hull-c1.scope "ControlGroup"
+    assert_equal "$(unit_prop hull-c1.scope MemoryMax)" 67108864 "MemoryMax"
+    assert_equal "$(unit_prop hull-c1.scope TasksMax)" 40 "TasksMax"
+    assert_equal "$(unit_prop hull-c1.scope Delegate)" yes "Delegate"
+    # The container process is in the scope (systemd put it there: PIDs).
+    local pid
+    pid=$(sd_hull state c1 | jq .pid)
+    run in_sd cat "/proc/$pid/cgroup"
+    assert_output_contains ":/system.slice/hull-c1.scope"
+    run sd_hull start c1
+    assert_success
+    run sd_hull exec c1 sh -c "$MEM_LIMIT_INSIDE; cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max"
+    assert_success
+    assert_output "67108864
+40"
+    run sd_hull delete -f c1
+    assert_success
+    assert_equal "$(unit_prop hull-c1.scope LoadState)" not-found "LoadState after delete"
+    run in_sd sh -c 'ls -d /sys/fs/cgroup/*/system.slice/hull-c1.scope /sys/fs/cgroup/system.slice/hull-c1.scope 2>/dev/null'
+    assert_output ""
+}
+
+@test "systemd driver: cgroupsPath slice:prefix:name puts scope prefix-name.scope in a nested slice" {
+    jq_edit '.linux.cgroupsPath = "hull-test.slice:pfx:c2" | .linux.resources.memory = {limit: 33554432}'
+    set_args sh -c "$MEM_LIMIT_INSIDE"
+    run sd_hull run --bundle "$BUNDLE" c2
+    assert_success
+    assert_output 33554432
+    jq_edit '.linux.cgroupsPath = "hull-test.slice:pfx:c3"'
+    set_args sleep 1000
+    run_sd_hull_detached run -d --bundle "$BUNDLE" c3
+    assert_success
+    assert_equal "$(unit_prop pfx-c3.scope ControlGroup)" /hull.slice/hull-test.slice/pfx-c3.scope "ControlGroup"
+    assert_equal "$(unit_prop pfx-c3.scope Slice)" hull-test.slice "Slice"
+    run sd_hull delete -f c3
+    assert_success
+    assert_equal "$(unit_prop pfx-c3.scope LoadState)" not-found "LoadState after delete"
+}
+
+@test "systemd driver: update sets the unit's properties and the limits seen inside" {
+    jq_edit '.linux.resources.memory = {limit: 67108864}'
+    run_sd_hull_detached --systemd-cgroup run -d --bundle "$BUNDLE" c1
+    assert_success
+    run sd_hull update --memory 100663296 --pids-limit 25 --cpu-quota 50000 --cpu-period 100000 c1
+    assert_success
+    assert_equal "$(unit_prop hull-c1.scope MemoryMax)" 100663296 "MemoryMax"
+    assert_equal "$(unit_prop hull-c1.scope TasksMax)" 25 "TasksMax"
+    assert_equal "$(unit_prop hull-c1.scope CPUQuotaPerSecUSec)" 500ms "CPUQuotaPerSecUSec"
+    run sd_hull exec c1 sh -c "$MEM_LIMIT_INSIDE"
+    assert_output 100663296
+}
+
+@test "systemd driver: a create that fails after the scope started leaves no unit and no cgroup" {
+    add_mount /nonexistent-target bind "$BATS_TEST_TMPDIR/no-such-source" rbind
+    run_sd_hull_detached --systemd-cgroup create --bundle "$BUNDLE" c1
+    assert_failure
+    assert_output_contains "no-such-source"
+    assert_equal "$(unit_prop hull-c1.scope LoadState)" not-found "LoadState"
+    run in_sd sh -c 'ls -d /sys/fs/cgroup/*/system.slice/hull-c1.scope /sys/fs/cgroup/system.slice/hull-c1.scope 2>/dev/null'
+    assert_output ""
+    run sd_hull list -q
+    assert_output ""
+}
+
+@test "systemd driver: a bad cgroupsPath is refused with its JSON path, before anything is made" {
+    jq_edit '.linux.cgroupsPath = "/hull/c1"'
+    run sd_hull --systemd-cgroup run --bundle "$BUNDLE" c1
+    assert_failure
+    assert_output_contains 'linux.cgroupsPath "/hull/c1": the systemd cgroup manager takes slice:prefix:name'
+    jq_edit '.linux.cgroupsPath = "a--b.slice:hull:c1"'
+    run sd_hull --systemd-cgroup run --bundle "$BUNDLE" c1
+    assert_failure
+    assert_output_contains 'linux.cgroupsPath: "a--b.slice": not a valid slice name'
+    run sd_hull list -q
+    assert_output ""
+}
