@@ -215,3 +215,14 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
     run sd_hull list -q
     assert_output ""
 }
+
+@test "systemd driver: systemd running but its D-Bus sockets unreachable: a clear error, nothing made" {
+    # A mount namespace where /run/systemd has no private socket (and there is no bus).
+    run in_sd unshare --mount sh -c 'mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system &&
+        exec "$0" --root /run/hull-sd --systemd-cgroup run --bundle "$1" c1' "$BATS_RUN_TMPDIR/hull" "$BUNDLE"
+    assert_failure
+    assert_output_contains "--systemd-cgroup: cannot reach systemd over D-Bus: connect /run/systemd/private: No such file or directory"
+    assert_output_contains "connect /run/dbus/system_bus_socket"
+    run sd_hull list -q
+    assert_output ""
+}

@@ -65,6 +65,39 @@ static void test_systemd_path_parse(void)
   CHECK_ERR(cgroup_parse_systemd_path("sys/tem.slice:hull:c1", &p), "has no '/'");
 }
 
+static void check_place(const char *path, const char *unit, const char *cg_path)
+{
+  struct cgroup_systemd_path sp;
+  char *u = NULL, *p = NULL;
+  CHECK_OK(cgroup_systemd_place(path, "c1", &sp, &u, &p));
+  CHECK_STR_EQ(u, unit);
+  CHECK_STR_EQ(p, cg_path);
+  cgroup_systemd_path_free(&sp);
+  free(u);
+  free(p);
+}
+
+static void test_systemd_place(void)
+{
+  /* runc's default is ":runc:ID"; hull's names hull. */
+  check_place(NULL, "hull-c1.scope", "/system.slice/hull-c1.scope");
+  check_place("", "hull-c1.scope", "/system.slice/hull-c1.scope");
+  check_place("machine.slice:libpod:abc", "libpod-abc.scope", "/machine.slice/libpod-abc.scope");
+  /* A '-' in a slice name nests it in its parents, as systemd does. */
+  check_place("kubepods-besteffort-pod1.slice:cri-containerd:x",
+              "cri-containerd-x.scope",
+              "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-x.scope");
+  check_place("-.slice:p:c", "p-c.scope", "/p-c.scope");
+  check_place("user.slice::c1", "c1.scope", "/user.slice/c1.scope");
+
+  struct cgroup_systemd_path sp;
+  char *u = NULL, *p = NULL;
+  CHECK_ERR(cgroup_systemd_place("/hull/c1", "c1", &sp, &u, &p), "takes slice:prefix:name");
+  CHECK_ERR(cgroup_systemd_place("a--b.slice:p:c", "c1", &sp, &u, &p), "not a valid slice name");
+  CHECK_ERR(cgroup_systemd_place("-a.slice:p:c", "c1", &sp, &u, &p), "not a valid slice name");
+  CHECK_ERR(cgroup_systemd_place("system.slice:p:c.slice", "c1", &sp, &u, &p), "slice unit of its own");
+}
+
 static void test_systemd_unavailable(void)
 {
   /* Whatever PID 1 is here, the error names the option and says what to do. */
@@ -319,6 +352,7 @@ int main(void)
 {
   RUN(test_systemd_path_form);
   RUN(test_systemd_path_parse);
+  RUN(test_systemd_place);
   RUN(test_systemd_unavailable);
   RUN(test_resolve_path);
   RUN(test_conversions);
