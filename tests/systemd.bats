@@ -226,3 +226,19 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
     run sd_hull list -q
     assert_output ""
 }
+
+@test "systemd driver: a scope of the same name (same id, another --root) is refused and left alone" {
+    run_sd_hull_detached --systemd-cgroup run -d --bundle "$BUNDLE" c1
+    assert_success
+    local pid
+    pid=$(sd_hull state c1 | jq .pid)
+    run in_sd "$BATS_RUN_TMPDIR/hull" --root /run/hull-sd2 --systemd-cgroup run --bundle "$BUNDLE" c1
+    assert_failure
+    assert_output_contains "cgroups: start unit hull-c1.scope: systemd StartTransientUnit: org.freedesktop.systemd1.UnitExists"
+    # The first container and its scope are untouched.
+    assert_equal "$(unit_prop hull-c1.scope ActiveState)" active "ActiveState"
+    run in_sd cat "/proc/$pid/cgroup"
+    assert_output_contains ":/system.slice/hull-c1.scope"
+    run in_sd ls /run/hull-sd2
+    assert_output ""
+}

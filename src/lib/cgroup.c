@@ -1127,6 +1127,10 @@ herr cgroup_destroy(struct cgroup *cg)
 {
   if (!cg || !cg->n)
     return NULL;
+  /* A scope that could not be started (say, another container's of the same
+   * name) is not ours to kill or remove, and nothing was made. */
+  if (cgroup_is_systemd(cg) && !cg->systemd_ours)
+    return NULL;
   /* What is left in a cgroup hull made dies with it; in one it joined,
    * others may live.  A systemd scope is the container's alone. */
   if ((pids_hier(cg)->made || cgroup_is_systemd(cg)) && !cgroup_empty(cg)) {
@@ -1176,6 +1180,7 @@ void cgroup_set_systemd_unit(struct cgroup *cg, const char *unit)
 {
   free(cg->systemd_unit);
   cg->systemd_unit = unit ? xstrdup(unit) : NULL;
+  cg->systemd_ours = unit != NULL;
 }
 
 herr cgroup_open(const struct cgroup_record *r, size_t n, struct cgroup **out)

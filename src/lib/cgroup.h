@@ -124,6 +124,7 @@ struct cgroup {
   bool default_path;        /* no linux.cgroupsPath: hull chose /hull/... */
   char *systemd_unit;       /* the systemd driver's scope ("hull-c1.scope"), or NULL */
   char *systemd_slice;      /* its slice ("system.slice") */
+  bool systemd_ours;        /* the unit is this container's: we started it, or state.json says so */
 };
 
 /* Which parts of linux.resources an apply (create, or an update) writes:

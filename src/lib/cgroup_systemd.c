@@ -318,6 +318,7 @@ herr cgroup_systemd_start(struct cgroup *cg, const char *id, const struct oci_re
   dbus_close(&c);
   dbus_buf_free(&b);
   TRY_WRAP(e, "cgroups: start unit %s", cg->systemd_unit);
+  cg->systemd_ours = true;
   const char *path = cg->h[cg->unified >= 0 ? cg->unified : 0].path;
   for (int tries = 0; tries < 500; tries++) {
     if (pid_in_unit(pid, path))
