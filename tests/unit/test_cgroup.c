@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 
 #include "cgroup.h"
+#include "dbus.h"
 #include "spec.h"
 #include "unit.h"
 
@@ -96,6 +97,32 @@ static void test_systemd_place(void)
   CHECK_ERR(cgroup_systemd_place("a--b.slice:p:c", "c1", &sp, &u, &p), "not a valid slice name");
   CHECK_ERR(cgroup_systemd_place("-a.slice:p:c", "c1", &sp, &u, &p), "not a valid slice name");
   CHECK_ERR(cgroup_systemd_place("system.slice:p:c.slice", "c1", &sp, &u, &p), "slice unit of its own");
+}
+
+/* The D-Bus marshalling of the driver's calls, byte for byte (the StopUnit body
+ * is what systemctl sends). */
+static void test_dbus_marshalling(void)
+{
+  struct dbus_buf b = { 0 };
+  dbus_put_string(&b, "hull-c1.scope");
+  dbus_put_string(&b, "replace");
+  static const char stop[] = "\x0d\0\0\0hull-c1.scope\0\0\0\x07\0\0\0replace";
+  CHECK(b.len == sizeof(stop));
+  CHECK(memcmp(b.data, stop, sizeof(stop)) == 0);
+  dbus_buf_free(&b);
+
+  /* a(sv): the length counts from the first element, aligned to 8. */
+  size_t start, len_at = dbus_array_begin(&b, 8, &start);
+  dbus_prop_u64(&b, "MemoryMax", 67108864);
+  dbus_array_end(&b, len_at, start);
+  static const char props[] = "\x20\0\0\0\0\0\0\0"
+                              "\x09\0\0\0MemoryMax\0"
+                              "\x01t\0\0\0\0\0\0\0\0"
+                              "\0\0\0\x04\0\0\0\0";
+  CHECK(start == 8);
+  CHECK(b.len == sizeof(props) - 1);
+  CHECK(memcmp(b.data, props, sizeof(props) - 1) == 0);
+  dbus_buf_free(&b);
 }
 
 static void test_systemd_unavailable(void)
@@ -353,6 +380,7 @@ int main(void)
   RUN(test_systemd_path_form);
   RUN(test_systemd_path_parse);
   RUN(test_systemd_place);
+  RUN(test_dbus_marshalling);
   RUN(test_systemd_unavailable);
   RUN(test_resolve_path);
   RUN(test_conversions);
