@@ -242,3 +242,13 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
     run in_sd ls /run/hull-sd2
     assert_output ""
 }
+
+@test "systemd driver: without root, a clear error (a user's systemd instance is not supported)" {
+    # The user's own copy of the bundle (the test's directories are root's only), and hull.
+    in_sd sh -c 'mkdir -p /tmp/user-bundle && cp "$1/config.json" "$2" /tmp/user-bundle/ &&
+        mkdir -p /tmp/user-bundle/rootfs && chmod -R a+rX /tmp/user-bundle' sh "$BUNDLE" "$BATS_RUN_TMPDIR/hull"
+    run in_sd setpriv --reuid 1000 --regid 1000 --clear-groups \
+        /tmp/user-bundle/hull --root /tmp/hull-user --systemd-cgroup run --bundle /tmp/user-bundle c1
+    assert_failure
+    assert_output_contains "--systemd-cgroup: the systemd driver places containers in systemd's system instance, which needs root"
+}

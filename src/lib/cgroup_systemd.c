@@ -42,7 +42,8 @@ static herr expand_slice(const char *slice, char **out)
   }
   if (slice[0] == '-' || slice[n - 1] == '-' || strstr(slice, "--"))
     return herr_new("\"%s\": not a valid slice name (a '-' separates its parents' names)", slice);
-  char *buf = malloc(2 * strlen(slice) * (n + 1) + 1), *o = buf;
+  /* At most n + 1 levels of "/" + at most n characters + ".slice". */
+  char *buf = malloc((n + 1) * (n + 8) + 1), *o = buf;
   if (!buf)
     abort();
   *o = '\0';
@@ -93,6 +94,9 @@ herr cgroup_systemd_check_running(const char *what)
   struct stat st;
   if (stat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
     return cgroup_systemd_unavailable(what);
+  if (geteuid() != 0)
+    return herr_new("%s: the systemd driver places containers in systemd's system instance, which "
+                    "needs root (a user's instance, systemdUser, is not supported)", what);
   struct dbus_conn c;
   herr e = dbus_connect_systemd(&c);
   if (e)
@@ -290,8 +294,22 @@ static bool pid_in_unit(pid_t pid, const char *unit_path)
   return false;
 }
 
+/* The hierarchy systemd tracks its units' processes in: cgroup v2 (also on a
+ * hybrid host), else its own name=systemd v1 hierarchy. */
+static const struct cgroup_hier *tracking_hier(const struct cgroup *cg)
+{
+  if (cg->unified >= 0)
+    return &cg->h[cg->unified];
+  for (size_t i = 0; i < cg->n; i++)
+    if (!strcmp(cg->h[i].key, "name=systemd"))
+      return &cg->h[i];
+  return &cg->h[0];
+}
+
 herr cgroup_systemd_start(struct cgroup *cg, const char *id, const struct oci_resources *r, pid_t pid)
 {
+  if (!cg->n)
+    return herr_new("cgroups: no cgroup hierarchy is mounted here for unit %s", cg->systemd_unit);
   struct dbus_buf b = { 0 };
   dbus_put_string(&b, cg->systemd_unit);
   dbus_put_string(&b, "replace");
@@ -319,7 +337,7 @@ herr cgroup_systemd_start(struct cgroup *cg, const char *id, const struct oci_re
   dbus_buf_free(&b);
   TRY_WRAP(e, "cgroups: start unit %s", cg->systemd_unit);
   cg->systemd_ours = true;
-  const char *path = cg->h[cg->unified >= 0 ? cg->unified : 0].path;
+  const char *path = tracking_hier(cg)->path;
   for (int tries = 0; tries < 500; tries++) {
     if (pid_in_unit(pid, path))
       return NULL;
