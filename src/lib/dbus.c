@@ -257,7 +257,7 @@ herr dbus_connect_systemd(struct dbus_conn *c)
   }
   _cleanup_free_ char *first = herr_format(e);
   herr_free(e);
-  return herr_wrap(e2, "%s; and", first);
+  return herr_wrap(e2, "%s; nor on the system bus", first);
 }
 
 void dbus_close(struct dbus_conn *c)
