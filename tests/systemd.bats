@@ -252,3 +252,32 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
     assert_failure
     assert_output_contains "--systemd-cgroup: the systemd driver places containers in systemd's system instance, which needs root"
 }
+
+@test "systemd driver: exec joins the scope; ps, pause, resume and kill --all work through it" {
+    run_sd_hull_detached --systemd-cgroup run -d --bundle "$BUNDLE" c1
+    assert_success
+    run sd_hull exec c1 sh -c 'cut -d: -f3 /proc/self/cgroup | sort -u'
+    assert_success
+    assert_output /
+    run in_sd sh -c "cat /sys/fs/cgroup/unified/system.slice/hull-c1.scope/cgroup.procs 2>/dev/null ||
+        cat /sys/fs/cgroup/system.slice/hull-c1.scope/cgroup.procs"
+    assert_equal "${#lines[@]}" 1 "processes in the scope"
+    run sd_hull pause c1
+    assert_success
+    assert_equal "$(sd_hull state c1 | jq -r .status)" paused "status"
+    run sd_hull resume c1
+    assert_success
+    run sd_hull ps --format json c1
+    assert_equal "$(jq length <<<"$output")" 1 "ps"
+    run sd_hull kill --all c1 KILL
+    assert_success
+    local i
+    for i in $(seq 50); do
+        [ "$(sd_hull state c1 | jq -r .status)" = stopped ] && break
+        sleep 0.1
+    done
+    assert_equal "$(sd_hull state c1 | jq -r .status)" stopped "status after kill --all"
+    run sd_hull delete c1
+    assert_success
+    assert_equal "$(unit_prop hull-c1.scope LoadState)" not-found "LoadState after delete"
+}
