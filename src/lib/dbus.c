@@ -188,6 +188,22 @@ static herr read_exact(int fd, void *buf, size_t n)
   return NULL;
 }
 
+/* write_all without SIGPIPE: systemd may close the socket (a daemon-reexec). */
+static herr send_all(int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+  while (len) {
+    ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return herr_sys("send to systemd");
+    p += n;
+    len -= (size_t)n;
+  }
+  return NULL;
+}
+
 /* One line of the SASL exchange, "\r\n" included. */
 static herr read_line(int fd, char *buf, size_t size)
 {
@@ -212,7 +228,7 @@ static herr authenticate(int fd)
     snprintf(hex + 2 * i, 3, "%02x", (unsigned char)uid[i]);
   char auth[96];
   int n = snprintf(auth, sizeof(auth), "%cAUTH EXTERNAL %s\r\nBEGIN\r\n", '\0', hex);
-  TRY(write_all(fd, auth, (size_t)n));
+  TRY(send_all(fd, auth, (size_t)n));
   TRY(read_line(fd, line, sizeof(line)));
   if (strncmp(line, "OK ", 3))
     return herr_new("authentication refused: %.*s", (int)strcspn(line, "\r\n"), line);
@@ -301,7 +317,7 @@ static herr send_call(struct dbus_conn *c, const char *dest, const char *path, c
   align(&h, 8);
   if (body->len)
     put_bytes(&h, body->data, body->len);
-  herr e = write_all(c->fd, h.data, h.len);
+  herr e = send_all(c->fd, h.data, h.len);
   dbus_buf_free(&h);
   return e;
 }
