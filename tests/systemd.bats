@@ -16,112 +16,17 @@
 # every test, when systemd does not come up.
 
 load helpers/common
+load helpers/systemd
 
-SD_ID=sd
-
-# sd_root: the --root of the systemd container (on the host).
-sd_root() { printf '%s/sd-root' "$BATS_RUN_TMPDIR"; }
-
-# in_sd CMD...: run CMD as root inside the systemd container.
-in_sd() {
-    timeout -k 5 60 "$HULL" --root "$(sd_root)" exec "$SD_ID" "$@"
-}
-
-# sd_hull ARGS...: hull inside the systemd container, with a --root of its own there.
-sd_hull() {
-    in_sd "$BATS_RUN_TMPDIR/hull" --root /run/hull-sd "$@"
-}
-
-# run_sd_hull_detached ARGS...: sd_hull for create and run -d, whose container would
-# otherwise hold bats' output pipe; sets $status and $output.
-run_sd_hull_detached() {
-    local out=$BATS_TEST_TMPDIR/sd-hull.out
-    status=0
-    sd_hull "$@" </dev/null >"$out" 2>&1 || status=$?
-    output=$(cat "$out")
-}
-
-# The unit property P of unit U, as systemctl shows it.
-unit_prop() {
-    in_sd systemctl show -p "$2" --value "$1"
-}
-
-make_sd_bundle() {
-    local b=$1 rootfs=$1/rootfs d
-    mkdir -p "$rootfs"/{usr,etc,proc,sys,dev,run,tmp,var,hull-units}
-    printf '[Unit]\nDescription=hull systemd driver tests\n' >"$rootfs/hull-units/hull-test.target"
-    local mounts='[]'
-    for d in bin sbin lib lib32 lib64 libx32; do
-        if [ -L "/$d" ]; then
-            ln -s "$(readlink "/$d")" "$rootfs/$d"
-        elif [ -d "/$d" ]; then
-            mkdir "$rootfs/$d"
-            mounts=$(jq -c --arg d "/$d" '. + [{destination: $d, type: "bind", source: $d, options: ["rbind", "ro"]}]' <<<"$mounts")
-        fi
-    done
-    "$HULL" spec --bundle "$b"
-    local caps
-    caps=$("$HULL" features | jq -c --arg bnd "$(grep CapBnd /proc/self/status | cut -f2)" '
-        ($bnd | ascii_downcase | explode | map(if . >= 97 then . - 87 else . - 48 end)
-         | reduce .[] as $x (0; . * 16 + $x)) as $mask
-        | [.linux.capabilities | to_entries[] | select(.key < 53)
-           | select(($mask / pow(2; .key) | floor) % 2 == 1) | .value]')
-    jq --argjson caps "$caps" --argjson extra "$mounts" --arg run "$BATS_RUN_TMPDIR" '
-        .process.args = ["/lib/systemd/systemd", "--unit=hull-test.target"]
-        | .process.env += ["container=hull", "SYSTEMD_UNIT_PATH=/hull-units"]
-        | .process.terminal = false
-        | .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}
-        | .root.readonly = false
-        | .linux.maskedPaths = [] | .linux.readonlyPaths = []
-        | del(.linux.seccomp)
-        | .mounts |= map(if .type == "cgroup" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)
-        | .mounts += $extra + [
-            {destination: "/usr", type: "bind", source: "/usr", options: ["rbind", "ro"]},
-            {destination: "/etc", type: "bind", source: "/etc", options: ["rbind", "ro"]},
-            {destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=755"]},
-            {destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]},
-            {destination: "/var", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]},
-            {destination: $run, type: "bind", source: $run, options: ["rbind", "rw"]}]' \
-        "$b/config.json" >"$b/config.json.new"
-    mv "$b/config.json.new" "$b/config.json"
-}
-
-setup_file() {
-    [ -x /lib/systemd/systemd ] || fail "systemd is not installed (apt-get install systemd)"
-    cp "$HULL" "$BATS_RUN_TMPDIR/hull"
-    local b=$BATS_RUN_TMPDIR/sd-bundle
-    make_sd_bundle "$b"
-    timeout -k 5 60 "$HULL" --root "$(sd_root)" run -d --bundle "$b" "$SD_ID" \
-        </dev/null >"$BATS_RUN_TMPDIR/sd.log" 2>&1 ||
-        fail "the systemd container did not start: $(cat "$BATS_RUN_TMPDIR/sd.log")"
-    local state='' i
-    for i in $(seq 100); do
-        state=$(in_sd systemctl is-system-running 2>/dev/null) || true
-        case $state in running | degraded) break ;; esac
-        sleep 0.2
-    done
-    case $state in
-    running | degraded) ;;
-    *) fail "systemd did not come up in the container in 20 s: is-system-running says '$state'; its output: $(cat "$BATS_RUN_TMPDIR/sd.log")" ;;
-    esac
-}
-
-teardown_file() {
-    timeout -k 5 60 "$HULL" --root "$(sd_root)" delete -f "$SD_ID" || true
-}
+setup_file() { systemd_setup_file; }
+teardown_file() { systemd_teardown_file; }
 
 setup() {
     common_setup
     set_args sleep 1000
 }
 
-teardown() {
-    local id
-    for id in $(sd_hull list -q 2>/dev/null); do
-        sd_hull delete -f "$id" >/dev/null 2>&1 || true
-    done
-    common_teardown
-}
+teardown() { systemd_teardown; }
 
 # The memory limit the container sees, whatever the cgroup layout inside.
 MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'
@@ -219,7 +124,7 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
 @test "systemd driver: systemd running but its D-Bus sockets unreachable: a clear error, nothing made" {
     # A mount namespace where /run/systemd has no private socket (and there is no bus).
     run in_sd unshare --mount sh -c 'mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system &&
-        exec "$0" --root /run/hull-sd --systemd-cgroup run --bundle "$1" c1' "$BATS_RUN_TMPDIR/hull" "$BUNDLE"
+        exec "$0" --root /run/hull-sd --systemd-cgroup run --bundle "$1" c1' "$(sd_hull_bin)" "$BUNDLE"
     assert_failure
     assert_output_contains "--systemd-cgroup: cannot reach systemd over D-Bus: connect /run/systemd/private: No such file or directory"
     assert_output_contains "connect /run/dbus/system_bus_socket"
@@ -232,7 +137,7 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
     assert_success
     local pid
     pid=$(sd_hull state c1 | jq .pid)
-    run in_sd "$BATS_RUN_TMPDIR/hull" --root /run/hull-sd2 --systemd-cgroup run --bundle "$BUNDLE" c1
+    run in_sd "$(sd_hull_bin)" --root /run/hull-sd2 --systemd-cgroup run --bundle "$BUNDLE" c1
     assert_failure
     assert_output_contains "cgroups: start unit hull-c1.scope: systemd StartTransientUnit: org.freedesktop.systemd1.UnitExists"
     # The first container and its scope are untouched.
@@ -246,7 +151,7 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
 @test "systemd driver: without root, a clear error (a user's systemd instance is not supported)" {
     # The user's own copy of the bundle (the test's directories are root's only), and hull.
     in_sd sh -c 'mkdir -p /tmp/user-bundle && cp "$1/config.json" "$2" /tmp/user-bundle/ &&
-        mkdir -p /tmp/user-bundle/rootfs && chmod -R a+rX /tmp/user-bundle' sh "$BUNDLE" "$BATS_RUN_TMPDIR/hull"
+        mkdir -p /tmp/user-bundle/rootfs && chmod -R a+rX /tmp/user-bundle' sh "$BUNDLE" "$(sd_hull_bin)"
     run in_sd setpriv --reuid 1000 --regid 1000 --clear-groups \
         /tmp/user-bundle/hull --root /tmp/hull-user --systemd-cgroup run --bundle /tmp/user-bundle c1
     assert_failure
