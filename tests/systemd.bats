@@ -15,6 +15,9 @@
 # shows (systemctl show) and what the container sees.  setup_file fails, and with it
 # every test, when systemd does not come up.
 
+# SC2016: sh -c scripts in single quotes get their arguments as $1, $2.
+# shellcheck disable=SC2016
+
 load helpers/common
 load helpers/systemd
 
@@ -176,8 +179,8 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
     assert_equal "$(jq length <<<"$output")" 1 "ps"
     run sd_hull kill --all c1 KILL
     assert_success
-    local i
-    for i in $(seq 50); do
+    local _
+    for _ in $(seq 50); do
         [ "$(sd_hull state c1 | jq -r .status)" = stopped ] && break
         sleep 0.1
     done

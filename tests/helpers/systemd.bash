@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# SC2034: $status and $output are for the tests; SC2016: sh -c scripts in single quotes.
+# shellcheck disable=SC2034,SC2016
 # The systemd container of tests/systemd.bats and tests/systemd_v2.bats: Debian's systemd
 # as PID 1 of a container that hull makes, and hull run inside it (see tests/systemd.bats).
 # SD_LAUNCH: a command the host's hull runs through (tests/helpers/in-cgroup2 for the v2
@@ -88,8 +90,8 @@ systemd_setup_file() {
     make_sd_bundle "$b"
     outer_hull run -d --bundle "$b" "$SD_ID" </dev/null >"$log" 2>&1 ||
         fail "the systemd container did not start: $(cat "$log")"
-    local state='' i
-    for i in $(seq 100); do
+    local state=''
+    for _ in $(seq 100); do
         state=$(in_sd systemctl is-system-running 2>/dev/null) || true
         case $state in running | degraded) break ;; esac
         sleep 0.2
