@@ -789,10 +789,10 @@ ok"
 
 # ---- features, cleanup ----------------------------------------------------------------
 
-@test "features: linux.cgroup says v1 and v2, no systemd" {
+@test "features: linux.cgroup says v1, v2 and systemd (not systemdUser)" {
     run_hull features
     assert_success
-    assert_equal "$(echo "$output" | jq -c .linux.cgroup)" '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":true}' linux.cgroup
+    assert_equal "$(echo "$output" | jq -c .linux.cgroup)" '{"v1":true,"v2":true,"systemd":true,"systemdUser":false,"rdma":true}' linux.cgroup
 }
 
 @test "cleanup: 20 create/start/delete cycles and failed creates leave no cgroup in any hierarchy" {

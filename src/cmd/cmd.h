@@ -33,8 +33,5 @@ const char *cmd_default_root(void);
 int cmd_fail(herr e);
 /* Parse a non-negative integer option; error names the option. */
 herr cmd_parse_count(const char *opt, const char *text, int *out);
-/* --systemd-cgroup: hull places cgroups itself (cgroupfs), never through
- * systemd; the error says why that cannot work on this host. */
-herr cmd_check_systemd_cgroup(const struct global_opts *g);
 
 #endif

@@ -27,11 +27,6 @@ herr cmd_parse_count(const char *opt, const char *text, int *out)
   return NULL;
 }
 
-herr cmd_check_systemd_cgroup(const struct global_opts *g)
-{
-  return g->systemd_cgroup ? cgroup_systemd_unavailable("--systemd-cgroup") : NULL;
-}
-
 /* Root of a user namespace is not the host's root: rootless podman runs hull as
  * uid 0 in the user namespace it made, where /run/hull cannot be created.  As
  * runc does, that root uses $XDG_RUNTIME_DIR unless $USER says it is "root"

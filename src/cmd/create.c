@@ -20,11 +20,9 @@ int cmd_create(int argc, char **argv, struct global_opts *g)
     return cmd_fail(a.error);
   if (a.detach)
     return cmd_fail(herr_new("create: --detach is an option of run, not of create"));
-  herr e = cmd_check_systemd_cgroup(g);
-  if (e)
-    return cmd_fail(e);
+  a.opts.systemd_cgroup = g->systemd_cgroup;
   pid_t pid;
-  e = container_create(&a.opts, &pid);
+  herr e = container_create(&a.opts, &pid);
   if (e)
     return cmd_fail(herr_wrap(e, "create"));
   return 0;

@@ -18,12 +18,10 @@ int cmd_run(int argc, char **argv, struct global_opts *g)
   argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
   if (a.error)
     return cmd_fail(a.error);
-  herr e = cmd_check_systemd_cgroup(g);
-  if (e)
-    return cmd_fail(e);
+  a.opts.systemd_cgroup = g->systemd_cgroup;
   struct run_opts ro = { .create = a.opts, .detach = a.detach };
   int status = 0;
-  e = container_run(&ro, &status);
+  herr e = container_run(&ro, &status);
   if (e)
     return cmd_fail(herr_wrap(e, "run"));
   return status;

@@ -594,6 +594,8 @@ void cgroup_free(struct cgroup *cg)
   for (size_t i = 0; i < cg->n; i++)
     hier_free(&cg->h[i]);
   free(cg->h);
+  free(cg->systemd_unit);
+  free(cg->systemd_slice);
   free(cg);
 }
 
@@ -751,15 +753,6 @@ static herr check_cgroups_path(const char *p)
 {
   if (!*p)
     return NULL;
-  if (cgroup_is_systemd_path(p)) {
-    _cleanup_free_ char *what = NULL;
-    if (asprintf(&what, "linux.cgroupsPath \"%s\" (slice:prefix:name)", p) < 0)
-      abort();
-    struct cgroup_systemd_path sp;
-    TRY_WRAP(cgroup_parse_systemd_path(p, &sp), "linux.cgroupsPath");
-    cgroup_systemd_path_free(&sp);
-    return cgroup_systemd_unavailable(what);
-  }
   _cleanup_free_ char *copy = xstrdup(p);
   char *save = NULL;
   for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save))
@@ -964,18 +957,42 @@ static herr keep_only_delegated(struct cgroup *cg, const struct oci_linux *lx)
   return NULL;
 }
 
-herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx, struct cgroup **out)
+/* The systemd driver (--systemd-cgroup, or a "slice:prefix:name" path): the
+ * scope's name and cgroup path, once systemd is known to be there. */
+static herr prepare_systemd(const char *given, const char *id, bool flag, char **unit, char **slice,
+                            char **path)
+{
+  struct cgroup_systemd_path sp;
+  TRY(cgroup_systemd_place(given, id, &sp, unit, path));
+  *slice = STEAL(sp.slice);
+  cgroup_systemd_path_free(&sp);
+  _cleanup_free_ char *what = NULL;
+  if (flag)
+    what = xstrdup("--systemd-cgroup");
+  else if (asprintf(&what, "linux.cgroupsPath \"%s\" (slice:prefix:name)", given) < 0)
+    abort();
+  return cgroup_systemd_check_running(what);
+}
+
+herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx, bool systemd,
+                    struct cgroup **out)
 {
   const char *given = lx && lx->cgroupsPath && *lx->cgroupsPath ? lx->cgroupsPath : NULL;
-  if (given)
+  _cleanup_free_ char *unit = NULL, *slice = NULL, *sd_path = NULL;
+  if (systemd || (given && cgroup_is_systemd_path(given)))
+    TRY(prepare_systemd(given, id, systemd, &unit, &slice, &sd_path));
+  else if (given)
     TRY(check_cgroups_path(given));
   struct cgroup *cg = NULL;
   TRY_WRAP(detect(&cg), "cgroups");
-  _cleanup_free_ char *dflt = given ? NULL : default_path(id, root);
-  cg->default_path = !given;
+  _cleanup_free_ char *dflt = given || unit ? NULL : default_path(id, root);
+  cg->default_path = !given && !unit;
+  cg->systemd_unit = STEAL(unit);
+  cg->systemd_slice = STEAL(slice);
   herr e = NULL;
   for (size_t i = 0; i < cg->n && !e; i++) {
-    _cleanup_free_ char *p = cgroup_resolve_path(given ? given : dflt, cg->h[i].own, cg->h[i].v2);
+    _cleanup_free_ char *p =
+      cgroup_resolve_path(sd_path ? sd_path : given ? given : dflt, cg->h[i].own, cg->h[i].v2);
     e = place_in(&cg->h[i], p);
   }
   if (!e)
@@ -1054,7 +1071,8 @@ herr cgroup_add_pid(struct cgroup *cg, pid_t pid)
 
 int cgroup_clone_fd(const struct cgroup *cg)
 {
-  if (cg->mode != CGROUP_MODE_V2 || cg->unified < 0)
+  /* systemd makes the scope's cgroup with the process in it. */
+  if (cg->mode != CGROUP_MODE_V2 || cg->unified < 0 || cgroup_is_systemd(cg))
     return -1;
   return open(cg->h[cg->unified].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
@@ -1109,12 +1127,18 @@ herr cgroup_destroy(struct cgroup *cg)
 {
   if (!cg || !cg->n)
     return NULL;
+  /* A scope that could not be started (say, another container's of the same
+   * name) is not ours to kill or remove, and nothing was made. */
+  if (cgroup_is_systemd(cg) && !cg->systemd_ours)
+    return NULL;
   /* What is left in a cgroup hull made dies with it; in one it joined,
-   * others may live. */
-  if (pids_hier(cg)->made && !cgroup_empty(cg)) {
+   * others may live.  A systemd scope is the container's alone. */
+  if ((pids_hier(cg)->made || cgroup_is_systemd(cg)) && !cgroup_empty(cg)) {
     log_herr_at(LOG_LEVEL_DEBUG, "cgroups", cgroup_signal_all(cg, SIGKILL));
   }
-  herr first = NULL;
+  /* systemd removes the scope's cgroups in the hierarchies it manages; hull
+   * removes the ones it made. */
+  herr first = cgroup_is_systemd(cg) ? cgroup_systemd_stop(cg) : NULL;
   for (size_t i = 0; i < cg->n; i++) {
     if (!cg->h[i].dir)
       continue;
@@ -1150,6 +1174,13 @@ void cgroup_records_free(struct cgroup_record *r, size_t n)
     free(r[i].path);
   }
   free(r);
+}
+
+void cgroup_set_systemd_unit(struct cgroup *cg, const char *unit)
+{
+  free(cg->systemd_unit);
+  cg->systemd_unit = unit ? xstrdup(unit) : NULL;
+  cg->systemd_ours = unit != NULL;
 }
 
 herr cgroup_open(const struct cgroup_record *r, size_t n, struct cgroup **out)
@@ -1388,12 +1419,6 @@ void cgroup_systemd_path_free(struct cgroup_systemd_path *p)
   memset(p, 0, sizeof(*p));
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-  size_t a = strlen(s), b = strlen(suffix);
-  return a >= b && !strcmp(s + a - b, suffix);
-}
-
 herr cgroup_parse_systemd_path(const char *path, struct cgroup_systemd_path *out)
 {
   memset(out, 0, sizeof(*out));
@@ -1404,7 +1429,7 @@ herr cgroup_parse_systemd_path(const char *path, struct cgroup_systemd_path *out
   if (strchr(path, '/'))
     return herr_new("\"%s\": a systemd cgroup path has no '/'", path);
   _cleanup_free_ char *slice = strndup(path, (size_t)(c1 - path));
-  if (*slice && (!ends_with(slice, ".slice") || !strcmp(slice, ".slice")))
+  if (*slice && (!str_ends_with(slice, ".slice") || !strcmp(slice, ".slice")))
     return herr_new("\"%s\": \"%s\" is not a slice name (NAME.slice)", path, slice);
   if (!*(c2 + 1))
     return herr_new("\"%s\": the name part is empty", path);
@@ -1416,10 +1441,6 @@ herr cgroup_parse_systemd_path(const char *path, struct cgroup_systemd_path *out
 
 herr cgroup_systemd_unavailable(const char *what)
 {
-  struct stat st;
-  if (stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode))
-    return herr_new("%s: hull does not manage cgroups through systemd's D-Bus API; "
-                    "use a cgroupsPath like /hull/ID without --systemd-cgroup", what);
   _cleanup_free_ char *comm = NULL;
   herr e = read_file("/proc/1/comm", &comm, NULL);
   herr_free(e);

@@ -122,6 +122,9 @@ struct cgroup {
   int owner[CG_CTRL_COUNT]; /* index into h of the controller's hierarchy, -1: none */
   int unified;              /* index of the v2 hierarchy, -1: none */
   bool default_path;        /* no linux.cgroupsPath: hull chose /hull/... */
+  char *systemd_unit;       /* the systemd driver's scope ("hull-c1.scope"), or NULL */
+  char *systemd_slice;      /* its slice ("system.slice") */
+  bool systemd_ours;        /* the unit is this container's: we started it, or state.json says so */
 };
 
 /* Which parts of linux.resources an apply (create, or an update) writes:
@@ -161,7 +164,7 @@ herr cgroup_run_appliers(struct cgroup *cg, const struct cgroup_backend *be,
  * controllers there are, so that an impossible field fails before anything
  * is made. */
 herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx,
-                    struct cgroup **out);
+                    bool systemd, struct cgroup **out);
 /* Where this process's own cgroup of hierarchy `key` (as in /proc/self/cgroup:
  * "memory", "name=systemd", "" for v2) is in the file system; caller frees.
  * ENOENT when that hierarchy is not mounted here. */
@@ -284,9 +287,27 @@ struct cgroup_systemd_path {
 bool cgroup_is_systemd_path(const char *path);
 herr cgroup_parse_systemd_path(const char *path, struct cgroup_systemd_path *out);
 void cgroup_systemd_path_free(struct cgroup_systemd_path *p);
-/* The error for --systemd-cgroup: hull does not manage cgroups through
- * systemd, and says why that cannot work here. */
+/* The error for the systemd driver where systemd is not PID 1: says why. */
 herr cgroup_systemd_unavailable(const char *what);
+
+/* cgroup_systemd.c: the systemd cgroup driver (a transient scope per
+ * container, over D-Bus).  cgroupsPath "slice:prefix:name" (default
+ * ":hull:ID") gives the scope's unit name and its cgroup path. */
+herr cgroup_systemd_place(const char *cgroups_path, const char *id, struct cgroup_systemd_path *sp,
+                          char **unit, char **path);
+/* Is systemd PID 1, and does it answer on D-Bus?  `what` names the request. */
+herr cgroup_systemd_check_running(const char *what);
+/* Start cg->systemd_unit with pid in it and the resource properties of r,
+ * and wait until systemd has moved pid there. */
+herr cgroup_systemd_start(struct cgroup *cg, const char *id, const struct oci_resources *r, pid_t pid);
+/* `update`: set the unit's resource properties. */
+herr cgroup_systemd_update(struct cgroup *cg, const struct oci_resources *r);
+/* `delete`: stop the unit (gone already is fine). */
+herr cgroup_systemd_stop(struct cgroup *cg);
+/* Is cg managed through systemd?  (For cgroup_open's callers, which learn the
+ * unit from state.json: cgroup_set_systemd_unit.) */
+static inline bool cgroup_is_systemd(const struct cgroup *cg) { return cg && cg->systemd_unit; }
+void cgroup_set_systemd_unit(struct cgroup *cg, const char *unit);
 
 /* ---- pure helpers (unit tested) ---- */
 

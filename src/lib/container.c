@@ -226,7 +226,9 @@ static herr open_cgroup(const struct handle *h, struct cgroup **cg)
 {
   if (!h->st->n_cgroups)
     return herr_new("container \"%s\" has no cgroup", h->st->id);
-  return cgroup_open(h->st->cgroups, h->st->n_cgroups, cg);
+  TRY(cgroup_open(h->st->cgroups, h->st->n_cgroups, cg));
+  cgroup_set_systemd_unit(*cg, h->st->systemd_unit);
+  return NULL;
 }
 
 /* Every process of the container's cgroup, whatever its pid namespace. */
@@ -289,7 +291,7 @@ static herr destroy_cgroup(const struct handle *h, const char *root)
     _cleanup_config_ struct oci_config *cfg = NULL;
     herr e = load_config_copy(h, &cfg);
     if (!e && !(cfg->linux_ && cfg->linux_->cgroupsPath && *cfg->linux_->cgroupsPath))
-      e = cgroup_prepare(h->st->id, root, NULL, &cg);
+      e = cgroup_prepare(h->st->id, root, NULL, false, &cg);
     herr_free(e);
     if (!cg)
       return NULL;
@@ -559,7 +561,11 @@ herr container_update(const char *root, const char *id, const struct oci_resourc
       .r = r, .update = true,
       .devices = lx ? lx->devices : NULL, .n_devices = lx ? lx->n_devices : 0,
     };
-    e = herr_wrap(cgroup_apply(cg, &a), "update container \"%s\"", id);
+    /* systemd first: it would otherwise write its old values back later. */
+    if (cgroup_is_systemd(cg))
+      e = herr_wrap(cgroup_systemd_update(cg, r), "update container \"%s\"", id);
+    if (!e)
+      e = herr_wrap(cgroup_apply(cg, &a), "update container \"%s\"", id);
   }
   cgroup_free(cg);
   return e;

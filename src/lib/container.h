@@ -27,6 +27,8 @@ struct create_opts {
   /* Keep the container process tied to the caller: it is killed when the
    * process that created it dies (hull sandbox). */
   bool die_with_parent;
+  /* --systemd-cgroup: the cgroup is a systemd scope (cgroup_systemd.c). */
+  bool systemd_cgroup;
 };
 
 herr container_create(const struct create_opts *o, pid_t *pid);

@@ -113,14 +113,15 @@ static void write_memory_policy(struct json_writer *w)
 }
 
 /* hull's own cgroupfs manager drives v1, v2 and hybrid hosts (cgroup.c) and
- * the rdma controller; it does not place containers through systemd. */
+ * the rdma controller; the systemd driver (cgroup_systemd.c) places
+ * containers in scopes of the system instance, not of a user's. */
 static void write_cgroup(struct json_writer *w)
 {
   jw_key(w, "cgroup");
   jw_begin_object(w);
   jw_kv_bool(w, "v1", true);
   jw_kv_bool(w, "v2", true);
-  jw_kv_bool(w, "systemd", false);
+  jw_kv_bool(w, "systemd", true);
   jw_kv_bool(w, "systemdUser", false);
   jw_kv_bool(w, "rdma", true);
   jw_end_object(w);

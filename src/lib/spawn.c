@@ -118,7 +118,7 @@ static herr validate_config(struct spawn *s)
   if (cfg->process)
     TRY(cpu_affinity_validate(cfg->process->execCPUAffinity));
   /* Where the cgroup goes, and whether this host has what linux.resources asks. */
-  TRY(cgroup_prepare(s->o->id, s->o->root, cfg->linux_, &s->cg));
+  TRY(cgroup_prepare(s->o->id, s->o->root, cfg->linux_, s->o->systemd_cgroup, &s->cg));
   if (!cfg->process)
     return NULL;
   TRY(process_validate(cfg->process));
@@ -152,12 +152,29 @@ static herr apply_resources(struct spawn *s, enum cgroup_apply_part part)
   return cgroup_apply(s->cg, &a);
 }
 
-/* The cgroup with linux.resources applied, before the process exists; the
- * device rules too, unless they can follow (apply_device_rules). */
-static herr make_cgroup(struct spawn *s)
+static herr make_cgroup_dirs(struct spawn *s)
 {
   TRY(cgroup_create(s->cg));
   return apply_resources(s, cgroup_devices_can_follow(s->cg) ? CG_APPLY_ALL_BUT_DEVICES : CG_APPLY_ALL);
+}
+
+/* The cgroup with linux.resources applied, before the process exists; the
+ * device rules too, unless they can follow (apply_device_rules).  A systemd
+ * scope cannot be started empty: it is made in place_in_cgroup. */
+static herr make_cgroup(struct spawn *s)
+{
+  return cgroup_is_systemd(s->cg) ? NULL : make_cgroup_dirs(s);
+}
+
+/* The systemd driver: the scope with the process in it, then hull's part as
+ * with cgroupfs (the hierarchies systemd leaves alone, and every field of
+ * linux.resources written, which covers what systemd has no property for). */
+static herr enter_systemd_scope(struct spawn *s)
+{
+  const struct oci_linux *lx = s->cfg->linux_;
+  TRY(cgroup_systemd_start(s->cg, s->o->id, lx ? lx->resources : NULL, s->pid));
+  TRY(make_cgroup_dirs(s));
+  return cgroup_add_pid(s->cg, s->pid);
 }
 
 /* On v2, the eBPF device filter is loaded and attached while the container
@@ -294,7 +311,7 @@ static herr place_in_cgroup(struct spawn *s)
   const struct oci_process *p = s->cfg->process;
   herr e = cpu_affinity_apply_initial(s->pid, p ? p->execCPUAffinity : NULL);
   if (!e && !s->born_in_cgroup)
-    e = cgroup_add_pid(s->cg, s->pid);
+    e = cgroup_is_systemd(s->cg) ? enter_systemd_scope(s) : cgroup_add_pid(s->cg, s->pid);
   if (e) {
     sync_send_error(s->sync[0], e);
     return e;
@@ -372,6 +389,7 @@ static herr record_created(struct spawn *s)
   st.created = now;
   st.owner = geteuid() == 0 ? "root" : NULL;
   st.cgroups = cgroup_records(s->cg, &st.n_cgroups);
+  st.systemd_unit = s->cg->systemd_unit;
   herr e = state_write(s->dirfd, &st);
   cgroup_records_free(st.cgroups, st.n_cgroups);
   TRY(e);

@@ -264,6 +264,7 @@ static const struct json_field hull_fields[] = {
   F("rootfs", JK_STRING, rootfs),
   { .name = "cgroups", .kind = JK_MAP_OBJECT, .offset = offsetof(struct container_state, cgroups),
     .count_offset = offsetof(struct container_state, n_cgroups), .type = &cgroup_record_type },
+  F("systemdUnit", JK_STRING, systemd_unit),
   { 0 },
 };
 static const struct json_type hull_ext_type = {
@@ -363,6 +364,8 @@ herr state_write(int dirfd, const struct container_state *st)
   if (st->rootfs)
     jw_kv_string(w, "rootfs", st->rootfs);
   write_cgroups(w, st);
+  if (st->systemd_unit)
+    jw_kv_string(w, "systemdUnit", st->systemd_unit);
   jw_end_object(w);
   jw_end_object(w);
   size_t len;

@@ -36,6 +36,7 @@ struct container_state {
   size_t n_annotations;
   struct cgroup_record *cgroups; /* the container's cgroup in each hierarchy */
   size_t n_cgroups;
+  char *systemd_unit; /* the systemd cgroup driver's scope, or NULL */
 };
 
 enum container_status {

@@ -25,6 +25,12 @@ char *xstrdup(const char *s)
   return r;
 }
 
+bool str_ends_with(const char *s, const char *suffix)
+{
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && !strcmp(s + a - b, suffix);
+}
+
 herr write_all(int fd, const void *buf, size_t len)
 {
   const char *p = buf;

@@ -48,5 +48,7 @@ herr run_helper_program(char *const argv[]);
 herr reserve_preserved_fds(int n);
 /* strdup that aborts on OOM (used for tiny strings on paths that cannot fail usefully). */
 char *xstrdup(const char *s);
+/* Does s end with suffix? */
+bool str_ends_with(const char *s, const char *suffix);
 
 #endif

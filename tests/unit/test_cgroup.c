@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 
 #include "cgroup.h"
+#include "dbus.h"
 #include "spec.h"
 #include "unit.h"
 
@@ -63,6 +64,65 @@ static void test_systemd_path_parse(void)
   CHECK_ERR(cgroup_parse_systemd_path(".slice:hull:c1", &p), "is not a slice name");
   CHECK_ERR(cgroup_parse_systemd_path("system.slice:hull:", &p), "the name part is empty");
   CHECK_ERR(cgroup_parse_systemd_path("sys/tem.slice:hull:c1", &p), "has no '/'");
+}
+
+static void check_place(const char *path, const char *unit, const char *cg_path)
+{
+  struct cgroup_systemd_path sp;
+  char *u = NULL, *p = NULL;
+  CHECK_OK(cgroup_systemd_place(path, "c1", &sp, &u, &p));
+  CHECK_STR_EQ(u, unit);
+  CHECK_STR_EQ(p, cg_path);
+  cgroup_systemd_path_free(&sp);
+  free(u);
+  free(p);
+}
+
+static void test_systemd_place(void)
+{
+  /* runc's default is ":runc:ID"; hull's names hull. */
+  check_place(NULL, "hull-c1.scope", "/system.slice/hull-c1.scope");
+  check_place("", "hull-c1.scope", "/system.slice/hull-c1.scope");
+  check_place("machine.slice:libpod:abc", "libpod-abc.scope", "/machine.slice/libpod-abc.scope");
+  /* A '-' in a slice name nests it in its parents, as systemd does. */
+  check_place("kubepods-besteffort-pod1.slice:cri-containerd:x",
+              "cri-containerd-x.scope",
+              "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-x.scope");
+  check_place("-.slice:p:c", "p-c.scope", "/p-c.scope");
+  check_place("user.slice::c1", "c1.scope", "/user.slice/c1.scope");
+
+  struct cgroup_systemd_path sp;
+  char *u = NULL, *p = NULL;
+  CHECK_ERR(cgroup_systemd_place("/hull/c1", "c1", &sp, &u, &p), "takes slice:prefix:name");
+  CHECK_ERR(cgroup_systemd_place("a--b.slice:p:c", "c1", &sp, &u, &p), "not a valid slice name");
+  CHECK_ERR(cgroup_systemd_place("-a.slice:p:c", "c1", &sp, &u, &p), "not a valid slice name");
+  CHECK_ERR(cgroup_systemd_place("system.slice:p:c.slice", "c1", &sp, &u, &p), "slice unit of its own");
+}
+
+/* The D-Bus marshalling of the driver's calls, byte for byte (the StopUnit body
+ * is what systemctl sends). */
+static void test_dbus_marshalling(void)
+{
+  struct dbus_buf b = { 0 };
+  dbus_put_string(&b, "hull-c1.scope");
+  dbus_put_string(&b, "replace");
+  static const char stop[] = "\x0d\0\0\0hull-c1.scope\0\0\0\x07\0\0\0replace";
+  CHECK(b.len == sizeof(stop));
+  CHECK(memcmp(b.data, stop, sizeof(stop)) == 0);
+  dbus_buf_free(&b);
+
+  /* a(sv): the length counts from the first element, aligned to 8. */
+  size_t start, len_at = dbus_array_begin(&b, 8, &start);
+  dbus_prop_u64(&b, "MemoryMax", 67108864);
+  dbus_array_end(&b, len_at, start);
+  static const char props[] = "\x20\0\0\0\0\0\0\0"
+                              "\x09\0\0\0MemoryMax\0"
+                              "\x01t\0\0\0\0\0\0\0\0"
+                              "\0\0\0\x04\0\0\0\0";
+  CHECK(start == 8);
+  CHECK(b.len == sizeof(props) - 1);
+  CHECK(memcmp(b.data, props, sizeof(props) - 1) == 0);
+  dbus_buf_free(&b);
 }
 
 static void test_systemd_unavailable(void)
@@ -319,6 +379,8 @@ int main(void)
 {
   RUN(test_systemd_path_form);
   RUN(test_systemd_path_parse);
+  RUN(test_systemd_place);
+  RUN(test_dbus_marshalling);
   RUN(test_systemd_unavailable);
   RUN(test_resolve_path);
   RUN(test_conversions);

@@ -631,7 +631,8 @@ static void test_features(void)
   CHECK_STR_CONTAINS(doc, "\"time\"");
   CHECK_STR_CONTAINS(doc, "\"io.github.hull.version\": \"" PACKAGE_VERSION "\"");
   CHECK_STR_CONTAINS(doc, "\"v2\": true");   /* cgroups: v1, v2, hybrid (cgroup.c) */
-  CHECK_STR_CONTAINS(doc, "\"systemd\": false");
+  CHECK_STR_CONTAINS(doc, "\"systemd\": true");   /* the systemd driver (cgroup_systemd.c) */
+  CHECK_STR_CONTAINS(doc, "\"systemdUser\": false");
   CHECK(strchr(doc, '\n') != NULL);           /* pretty-printed */
   free(doc);
 }
