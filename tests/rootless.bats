@@ -98,8 +98,9 @@ ok"
 }
 
 @test "rootless: steps that need privilege fail with a message that says so" {
-    # Mapping ids other than one's own needs newuidmap/newgidmap and /etc/subuid.
-    rl_edit '.linux.uidMappings = [{containerID: 0, hostID: 200000, size: 1000}]'
+    # Mapping ids other than one's own needs newuidmap/newgidmap and /etc/subuid: ids far
+    # above any range useradd gives out (which depends on the users made before).
+    rl_edit '.linux.uidMappings = [{containerID: 0, hostID: 3000000000, size: 1000}]'
     rl_hull run c1
     assert_failure
     [[ $stderr == *"linux.uidMappings"* ]] || fail "error does not name the field: $stderr"
