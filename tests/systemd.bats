@@ -162,6 +162,7 @@ MEM_LIMIT_INSIDE='cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgrou
 }
 
 @test "systemd driver: exec joins the scope; ps, pause, resume and kill --all work through it" {
+    add_namespace cgroup   # the scope is then / inside
     run_sd_hull_detached --systemd-cgroup run -d --bundle "$BUNDLE" c1
     assert_success
     run sd_hull exec c1 sh -c 'cut -d: -f3 /proc/self/cgroup | sort -u'

@@ -55,6 +55,7 @@ make_sd_bundle() {
             mounts=$(jq -c --arg d "/$d" '. + [{destination: $d, type: "bind", source: $d, options: ["rbind", "ro"]}]' <<<"$mounts")
         fi
     done
+    # runc's default spec, plus a cgroup namespace: systemd must see its cgroup as the root.
     "$HULL" spec --bundle "$b"
     local caps
     caps=$("$HULL" features | jq -c --arg bnd "$(grep CapBnd /proc/self/status | cut -f2)" '
@@ -68,6 +69,7 @@ make_sd_bundle() {
         | .process.terminal = false
         | .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}
         | .root.readonly = false
+        | .linux.namespaces |= (map(select(.type != "cgroup")) + [{type: "cgroup"}])
         | .linux.maskedPaths = [] | .linux.readonlyPaths = []
         | del(.linux.seccomp)
         | .mounts |= map(if .type == "cgroup" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)
