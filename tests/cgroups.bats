@@ -322,6 +322,24 @@ Mems_allowed_list:	0"
     assert_equal "$(echo $tail)" 0 "cgroup directories below the container's"
 }
 
+@test "placement: no cgroup namespace: a hierarchy the kernel keeps but the host does not mount is left out" {
+    grep -qw '^net_cls' /proc/cgroups || skip "this kernel has no net_cls controller"
+    host_has_controller net_cls && skip "the host mounts net_cls itself"
+    remove_namespace cgroup
+    # Mounted, given a cgroup, unmounted: the hierarchy stays in /proc/self/cgroup.
+    local mnt=$BATS_TEST_TMPDIR/net_cls
+    mkdir "$mnt"
+    mount -t cgroup -o net_cls,net_prio none "$mnt"
+    mkdir "$mnt/hulltest-keep"
+    umount "$mnt"
+    set_args sh -c 'ls /sys/fs/cgroup'
+    run_container c1
+    mount -t cgroup -o net_cls,net_prio none "$mnt" && rmdir "$mnt/hulltest-keep" && umount "$mnt"
+    assert_success
+    assert_output_contains memory
+    [[ $output != *net_cls* ]] || fail "an unmounted hierarchy in the container: $output"
+}
+
 @test "cpu.realtimeRuntime: SCHED_FIFO needs a real-time budget in the cgroup" {
     needs_controller cpu
     [ -e "$(hier_mount "$(ctrl_hier cpu)")/cpu.rt_runtime_us" ] || skip "no RT group scheduling"
