@@ -336,6 +336,21 @@ Mems_allowed_list:	0"
     assert_output_contains "blkio.leaf_weight does not exist"
 }
 
+@test "blockIO: weight, leafWeight and per-device weights 0 mean unset (Docker's config); a real weight beside them applies" {
+    needs_controller blkio
+    # 1:3 is /dev/null, no block device: a weight written for it would fail.
+    jq_edit '.linux.resources.blockIO = {weight: 0, leafWeight: 0,
+        weightDevice: [{major: 1, minor: 3, weight: 0, leafWeight: 0}]}'
+    set_args sh -c 'echo started'
+    run_container c1
+    assert_success
+    assert_output started
+    jq_edit '.linux.resources.blockIO.weight = 500'
+    set_args sleep 100
+    create_container c2
+    assert_match "$(cat "$(ctrl_dir c2 blkio)/blkio.bfq.weight")" '(^| )500$' "blkio.bfq.weight"
+}
+
 @test "blockIO.throttleReadBpsDevice: direct reads of a loop device are slowed to the rate" {
     needs_controller blkio
     local dev majmin

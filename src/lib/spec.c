@@ -288,6 +288,30 @@ static herr check_device(void *obj)
   return NULL;
 }
 
+/* A blkio weight of 0 means "not set" (runc's reading; Docker sends weight 0
+ * on every container), never a value for the kernel, which refuses it. */
+static void unset_zero_weight(bool *has, uint16_t w)
+{
+  if (*has && w == 0)
+    *has = false;
+}
+
+static herr resolve_blkio_weight_device(void *obj)
+{
+  struct oci_blkio_weight_device *d = obj;
+  unset_zero_weight(&d->has_weight, d->weight);
+  unset_zero_weight(&d->has_leafWeight, d->leafWeight);
+  return NULL;
+}
+
+static herr resolve_blkio(void *obj)
+{
+  struct oci_blkio *b = obj;
+  unset_zero_weight(&b->has_weight, b->weight);
+  unset_zero_weight(&b->has_leafWeight, b->leafWeight);
+  return NULL;
+}
+
 /* One entry per namespace type: two would ask to create (or join) it twice. */
 static herr check_linux(void *obj)
 {
@@ -581,7 +605,7 @@ static const struct json_field blkio_weight_device_fields[] = {
   F_OPT(S, leafWeight, JK_UINT16),
   END
 };
-TYPE(blkio_weight_device_type, S, blkio_weight_device_fields, NULL);
+TYPE(blkio_weight_device_type, S, blkio_weight_device_fields, resolve_blkio_weight_device);
 #undef S
 
 #define S struct oci_blkio_throttle_device
@@ -605,7 +629,7 @@ static const struct json_field blkio_fields[] = {
   F_LIST(S, throttleWriteIOPSDevice, JK_ARRAY, OF(blkio_throttle_device_type)),
   END
 };
-TYPE(blkio_type, S, blkio_fields, NULL);
+TYPE(blkio_type, S, blkio_fields, resolve_blkio);
 #undef S
 
 #define S struct oci_hugepage_limit
