@@ -174,6 +174,21 @@ exec_out() {
     [[ $(jq -r .msg <<<"$line") == *'executable file not found in $PATH'* ]] || fail "msg: $line"
 }
 
+@test "exec: --debug prints runc's debug lines (level=debug, the steps), to --log when given" {
+    start_loop
+    run --separate-stderr "$HULL" --root "$ROOT" --debug exec c1 true
+    assert_success
+    local step
+    for step in "nsexec container setup" "child process in init()" "setns_init: about to exec"; do
+        grep -q "^time=\".*\" level=debug msg=\"$step" <<<"$stderr" || fail "no debug line \"$step\" in: $stderr"
+    done
+    local log=$BATS_TEST_TMPDIR/hull.log
+    run --separate-stderr "$HULL" --root "$ROOT" --debug --log "$log" exec c1 true
+    assert_success
+    [[ $stderr != *level=debug* ]] || fail "debug lines on stderr with --log: $stderr"
+    grep -q '^time=".*" level=debug msg="setns_init: about to exec' "$log" || fail "log: $(cat "$log")"
+}
+
 # ---- process settings --------------------------------------------------------------------
 
 @test "exec: --env adds and replaces variables, --cwd and --user/--additional-gids apply" {

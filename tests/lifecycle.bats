@@ -364,6 +364,29 @@ LOOP='trap "exit 0" TERM; while :; do sleep 0.1; done'
     assert_output_contains "hull:"
 }
 
+@test "--debug: runc's debug lines (level=debug, the set-up steps) on stderr, or only in --log" {
+    set_args echo hi
+    run --separate-stderr "$HULL" --root "$ROOT" --debug run --bundle "$BUNDLE" c1
+    assert_success
+    assert_equal "$output" hi stdout
+    local step
+    for step in "nsexec container setup" "child process in init()" "init: closing the pipe to signal completion"; do
+        grep -q "^time=\".*\" level=debug msg=\"$step" <<<"$stderr" || fail "no debug line \"$step\" in: $stderr"
+    done
+
+    # With --log the debug lines go there, in the same form, and not to stderr.
+    local log=$BATS_TEST_TMPDIR/hull.log
+    run --separate-stderr "$HULL" --root "$ROOT" --debug --log "$log" run --bundle "$BUNDLE" c2
+    assert_success
+    [[ $stderr != *level=debug* ]] || fail "debug lines on stderr with --log: $stderr"
+    grep -q '^time=".*" level=debug msg="child process in init()' "$log" || fail "log: $(cat "$log")"
+
+    # Without --debug, none.
+    run --separate-stderr "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c3
+    assert_success
+    [[ $stderr != *level=debug* ]] || fail "debug lines without --debug: $stderr"
+}
+
 @test "--log F --log-format json: an error is a JSON line with level, msg and time" {
     local log=$BATS_TEST_TMPDIR/hull.log
     run "$HULL" --root "$ROOT" --log "$log" --log-format json state nope
