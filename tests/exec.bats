@@ -153,14 +153,26 @@ exec_out() {
 @test "exec: a missing program says 'not found' (podman: 127), a non-executable one 'permission denied' (126)" {
     start_loop
     exec_out c1 no-such-program
-    assert_failure
+    assert_failure 255
     assert_output_contains 'executable file not found in $PATH'
     exec_out c1 /no/such/file
-    assert_failure
+    assert_failure 255
     assert_output_contains 'No such file or directory'
     exec_out c1 /etc/passwd
-    assert_failure
+    assert_failure 255
     assert_output_contains 'Permission denied'
+}
+
+@test "exec: exits 255 when it cannot run the process (runc's code), whatever failed" {
+    start_loop
+    exec_out --pid-file /non-existent/directory c1 true
+    assert_failure 255
+    assert_output_contains '--pid-file /non-existent/directory'
+    exec_out no_such_container true
+    assert_failure 255
+    # The process's own status is passed through, 255 only for hull's failures.
+    exec_out c1 sh -c 'exit 42'
+    assert_failure 42
 }
 
 @test "exec: --log --log-format json gets the error as a JSON line (what conmon reads)" {
