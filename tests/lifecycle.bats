@@ -223,6 +223,35 @@ LOOP='trap "exit 0" TERM; while :; do sleep 0.1; done'
     assert_output_contains "hull:"
 }
 
+@test "kill --all of a stopped container, and signal 0, succeed as with runc (nothing left to signal)" {
+    set_args sh -c "$LOOP"
+    start_detached c1
+    run_hull kill c1 0
+    assert_success
+    assert_equal "$(hull state c1 | jq -r .status)" running status
+    run_hull kill c1 KILL
+    assert_success
+    wait_status c1 stopped
+    run_hull kill --all c1 0
+    assert_success
+    run_hull kill --all c1 KILL
+    assert_success
+    # Without --all the spec's rule holds: a stopped container cannot be signalled.
+    run_hull kill c1 0
+    assert_failure
+}
+
+@test "list --format json: runc's one line, with ociVersion, rootfs and the rest" {
+    set_args sleep 100
+    start_detached c1
+    run_hull list --format json
+    assert_success
+    assert_equal "${#lines[@]}" 1 "lines of output"
+    assert_equal "$(jq -r '.[0] | [.ociVersion != "", .id, .status, .bundle, .rootfs] | join(" ")' <<<"$output")" \
+        "true c1 running $BUNDLE $BUNDLE/rootfs" "fields"
+    assert_match "$output" '^\[\{"ociVersion":"[0-9.]+[^"]*","id":"c1","pid":[1-9][0-9]*,"status":"running","bundle"' "order"
+}
+
 @test "create --pid-file: the file holds the container's pid" {
     set_args sleep 100
     create_container c1 --pid-file "$BATS_TEST_TMPDIR/pidfile"

@@ -242,6 +242,11 @@ herr container_kill(const char *root, const char *id, int signo, bool all)
 {
   _cleanup_handle_ struct handle h;
   TRY_WRAP(open_container(root, id, 0, &h), "kill");
+  /* --all (not in the spec) signals what is left in the container's cgroup:
+   * after it stopped, nothing, which is no error for runc (containerd's
+   * clean-up sends it). */
+  if (all && h.status == STATUS_STOPPED)
+    return NULL;
   if (h.status != STATUS_CREATED && h.status != STATUS_RUNNING && h.status != STATUS_PAUSED)
     return herr_new("kill: container \"%s\" is %s: only a created, running or paused container can be signalled",
                     id, container_status_name(h.status));
@@ -437,10 +442,12 @@ static bool summarize(const char *root, const char *id, struct container_summary
     herr_free(e);
     return false;
   }
+  out->ociVersion = xstrdup(h.st->ociVersion ? h.st->ociVersion : "");
   out->id = xstrdup(id);
   out->pid = h.status == STATUS_STOPPED ? 0 : (pid_t)h.st->pid;
   out->status = h.status;
   out->bundle = xstrdup(h.st->bundle);
+  out->rootfs = xstrdup(h.st->rootfs ? h.st->rootfs : "");
   out->created = xstrdup(h.st->created ? h.st->created : "");
   out->owner = xstrdup(h.st->owner ? h.st->owner : "");
   return true;
@@ -479,8 +486,10 @@ herr container_list(const char *root, struct container_summary **out, size_t *n)
 void container_list_free(struct container_summary *list, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
+    free(list[i].ociVersion);
     free(list[i].id);
     free(list[i].bundle);
+    free(list[i].rootfs);
     free(list[i].created);
     free(list[i].owner);
   }

@@ -45,10 +45,12 @@ struct run_opts {
 herr container_run(const struct run_opts *o, int *exit_status);
 
 struct container_summary {
+  char *ociVersion;
   char *id;
   pid_t pid;
   enum container_status status;
   char *bundle;
+  char *rootfs;
   char *created;
   char *owner;
 };
