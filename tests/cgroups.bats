@@ -619,6 +619,17 @@ ok"
     assert_output_contains "no PID column"
 }
 
+@test "ps: options after the id go to ps without --, as runc takes them (ps ID -e -x)" {
+    set_args sleep 100
+    start_detached c1
+    run_hull ps c1 -e -x
+    assert_success
+    # ps -e -x: PID TTY STAT TIME COMMAND, not -ef's UID first.
+    assert_equal "$(echo "$output" | head -1 | awk '{ print $1, $3 }')" "PID STAT" header
+    assert_output_contains "sleep 100"
+    assert_equal "$(echo "$output" | wc -l)" 2 "lines"
+}
+
 # ---- update ---------------------------------------------------------------------------
 
 @test "update: runc's flags change the limits; pids-limit by effect" {
