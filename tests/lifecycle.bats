@@ -178,6 +178,24 @@ LOOP='trap "exit 0" TERM; while :; do sleep 0.1; done'
     assert_output ""
 }
 
+@test "run --keep: the stopped container stays, with its cgroup, until delete" {
+    set_args sh -c 'exit 3'
+    jq_edit '.linux.cgroupsPath = "/hull-test-keep-'"$$"'"'
+    run_hull run --keep --bundle "$BUNDLE" c1
+    assert_failure 3
+    run_hull state c1
+    assert_success
+    assert_equal "$(jq -r .status <<<"$output")" stopped status
+    local pids=/sys/fs/cgroup/pids/hull-test-keep-$$
+    [ -d /sys/fs/cgroup/pids ] || pids=/sys/fs/cgroup/hull-test-keep-$$
+    [ -d "$pids" ] || fail "the cgroup $pids is gone"
+    run_hull delete c1
+    assert_success
+    run_hull state c1
+    assert_failure
+    [ ! -d "$pids" ] || fail "the cgroup $pids outlived delete"
+}
+
 @test "run: SIGTERM sent to hull is forwarded to the container" {
     set_args sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done'
     "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c1 </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 &

@@ -419,6 +419,8 @@ herr container_run(const struct run_opts *o, int *exit_status)
   }
   install_forwarding(pid);
   e = pty >= 0 ? terminal_relay(pty, pid, exit_status) : wait_exit(pid, exit_status);
+  if (o->keep)
+    return e;
   herr d = container_delete(o->create.root, o->create.id, true);
   if (e) {
     herr_free(d);

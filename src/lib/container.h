@@ -39,6 +39,7 @@ herr container_delete(const char *root, const char *id, bool force);
 struct run_opts {
   struct create_opts create;
   bool detach;
+  bool keep; /* leave the stopped container (and its cgroup) for `delete` */
 };
 /* Create, start and (unless detached) wait; `exit_status` is the process's
  * exit code, or 128+N when a signal N killed it.  Signals to hull are forwarded. */
