@@ -592,6 +592,33 @@ ok"
     done
 }
 
+@test "an existing frozen cgroupsPath is refused before anything is made, and left as it was" {
+    local hier mnt dir
+    hier=$(ctrl_hier freezer)
+    [ -n "$hier" ] || hier=unified
+    mnt=$(hier_mount "$hier")
+    dir=$mnt/hulltest-abs/frozen
+    mkdir -p "$dir"
+    if [ "$hier" = unified ]; then echo 1 >"$dir/cgroup.freeze"; else echo FROZEN >"$dir/freezer.state"; fi
+    jq_edit '.linux.cgroupsPath = "/hulltest-abs/frozen"'
+    set_args true
+    run timeout 30 "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c1
+    assert_failure 1
+    assert_output_contains "container's cgroup unexpectedly frozen"
+    [ -d "$dir" ] || fail "the frozen cgroup was removed"
+    run_hull list -q
+    assert_output ""
+}
+
+@test "a cgroupsPath that holds processes already gets runc's warning, and the container runs" {
+    jq_edit '.linux.cgroupsPath = "/hulltest-abs/shared"'
+    set_args sleep 100
+    start_detached c1
+    run_hull_detached create --bundle "$BUNDLE" c2
+    assert_success
+    [[ $stderr == *"container's cgroup is not empty: 1 process(es) found"* ]] || fail "no warning: $stderr"
+}
+
 @test "ps: json lists the cgroup's pids; the table filters ps -ef, or ps with -- ARGS" {
     set_args sh -c 'sleep 100 & sleep 101'
     start_detached c1

@@ -964,6 +964,21 @@ static herr keep_only_delegated(struct cgroup *cg, const struct oci_linux *lx)
   return NULL;
 }
 
+/* A cgroup that exists frozen would freeze the container's set-up and hang
+ * create: refused (in runc's words) before anything is made, so that the
+ * failed create leaves it as it was. */
+static herr refuse_frozen(struct cgroup *cg)
+{
+  struct cgroup_hier *h = cg_owner(cg, CG_FREEZER);
+  if (!h || access(h->dir, F_OK) < 0)
+    return NULL;
+  bool frozen = false;
+  TRY(h->be->frozen(h, &frozen));
+  if (frozen)
+    return herr_new("container's cgroup unexpectedly frozen (%s in %s): thaw it first", h->path, h->key);
+  return NULL;
+}
+
 herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx, struct cgroup **out)
 {
   const char *given = lx && lx->cgroupsPath && *lx->cgroupsPath ? lx->cgroupsPath : NULL;
@@ -980,6 +995,8 @@ herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx
   }
   if (!e)
     e = keep_only_delegated(cg, lx);
+  if (!e)
+    e = refuse_frozen(cg);
   if (!e && lx && lx->resources)
     e = check_controllers(cg, lx->resources);
   if (e) {
@@ -1004,6 +1021,19 @@ static herr check_default_unused(struct cgroup_hier *h)
   return NULL;
 }
 
+/* A cgroupsPath the config names may hold processes already (pods share
+ * one): worth a warning, in runc's words. */
+static void warn_if_not_empty(struct cgroup_hier *h)
+{
+  pid_t *pids = NULL;
+  size_t n = 0;
+  herr e = h->be->pids(h, &pids, &n);
+  free(pids);
+  herr_free(e);
+  if (n)
+    log_warning("cgroups: %s: container's cgroup is not empty: %zu process(es) found", h->path, n);
+}
+
 herr cgroup_create(struct cgroup *cg)
 {
   for (size_t i = 0; i < cg->n; i++) {
@@ -1011,6 +1041,8 @@ herr cgroup_create(struct cgroup *cg)
     TRY_WRAP(h->be->create(cg, h), "cgroups: create %s in %s", h->path, h->key);
     if (cg->default_path)
       TRY_WRAP(check_default_unused(h), "cgroups");
+    else if (i == 0)
+      warn_if_not_empty(h);
   }
   return NULL;
 }
