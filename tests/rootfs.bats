@@ -114,6 +114,16 @@ ok"
         "$expected" "type major minor of null zero full random urandom tty"
 }
 
+@test "a read-only /dev tmpfs with /dev/pts (and the devices) below it: ro once set up, as runc makes it" {
+    jq_edit '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+    in_container sh -c 'grep "^tmpfs /dev " /proc/mounts; grep -c "^devpts /dev/pts " /proc/mounts;
+                        echo x >/dev/null && echo null-ok; hullcheck write /dev/newfile'
+    assert_match "${lines[0]}" '^tmpfs /dev tmpfs ro,' "/dev's mount"
+    assert_equal "${lines[1]}" 1 "/dev/pts mounted"
+    assert_equal "${lines[2]}" null-ok "/dev/null"
+    assert_equal "${lines[3]}" EROFS "a new file in /dev"
+}
+
 @test "default devices work: /dev/null swallows, /dev/zero gives zeros, /dev/full is full" {
     in_container sh -c 'echo x >/dev/null && echo null-ok;
                         head -c 4 /dev/zero | od -An -tx1 | tr -d " ";

@@ -276,6 +276,7 @@ static herr setup_terminal(struct init_run *r)
 
 static herr make_root_readonly(struct init_run *r)
 {
+  TRY(mounts_finish_readonly(r->ctx->cfg));
   if (r->ctx->cfg->root && r->ctx->cfg->root->readonly)
     TRY(rootfs_make_readonly());
   return NULL;

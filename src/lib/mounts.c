@@ -459,6 +459,34 @@ static herr copy_up(const struct oci_mount *m, int covered, int rootfd, const ch
   return NULL;
 }
 
+/* A tmpfs on /dev gets the devices, /dev/pts, /dev/shm and /dev/console
+ * after it is mounted: a read-only one is made so only at the end, as runc's
+ * is (a config that mounts /dev ro and /dev/pts below it must work). */
+static bool is_dev_tmpfs(const struct oci_mount *m)
+{
+  return m->type && !strcmp(m->type, "tmpfs") && m->destination &&
+         (!strcmp(m->destination, "/dev") || !strcmp(m->destination, "/dev/"));
+}
+
+herr mounts_finish_readonly(const struct oci_config *cfg)
+{
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    const struct oci_mount *m = &cfg->mounts[i];
+    if (!is_dev_tmpfs(m))
+      continue;
+    char what[48];
+    snprintf(what, sizeof(what), "mounts[%zu]", i);
+    struct mount_options o;
+    TRY(mount_options_parse(m->options, m->n_options, what, &o));
+    bool bind = o.bind;
+    unsigned long flags = o.flags & ~(MS_REMOUNT | MS_BIND | MS_REC);
+    mount_options_free(&o);
+    if (!bind && (flags & MS_RDONLY))
+      TRY_WRAP(remount_bind("/dev", flags, what), "make %s read-only", m->destination);
+  }
+  return NULL;
+}
+
 static herr mount_filesystem(const struct oci_mount *m, const struct mount_options *o,
                              int rootfd, bool in_userns, const char *what)
 {
@@ -472,7 +500,10 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   _cleanup_close_ int covered = -1;
   TRY(open_covered_dir(m, o, rootfd, what, &covered));
   const char *source = m->source && *m->source ? m->source : m->type;
-  if (mount(source, target.s, m->type, o->flags & ~MS_REMOUNT, o->data) < 0) {
+  unsigned long flags = o->flags & ~MS_REMOUNT;
+  if (is_dev_tmpfs(m))
+    flags &= ~MS_RDONLY; /* until /dev is complete: mounts_finish_readonly() */
+  if (mount(source, target.s, m->type, flags, o->data) < 0) {
     if (errno == EPERM && in_userns)
       return mount_bind_fallback(m, o, rootfd, what);
     return herr_sys("%s: mount %s on %s", what, m->type, m->destination);

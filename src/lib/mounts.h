@@ -30,6 +30,10 @@ bool mount_option_known(const char *name);
  * for filesystems a user namespace may not mount. */
 herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns);
 
+/* After the set-up wrote into /dev (devices, /dev/pts, the console), inside the
+ * new root: a read-only tmpfs on /dev becomes read-only now. */
+herr mounts_finish_readonly(const struct oci_config *cfg);
+
 /* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */
 herr mount_remount_readonly(int rootfd, const char *path);
 
