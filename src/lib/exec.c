@@ -510,7 +510,7 @@ static herr setup_terminal(struct exec_run *r)
     return NULL;
   _cleanup_close_ int master = -1;
   int slave;
-  TRY(terminal_open_pty(r->x.p.consoleSize, &master, &slave));
+  TRY(terminal_open_pty(r->x.p.consoleSize, r->x.p.user.uid, &master, &slave));
   herr e = sync_send_fd(r->sync[1], SYNC_PTY, master);
   /* P answers once the master is where it goes and has its size. */
   if (!e)

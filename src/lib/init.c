@@ -263,7 +263,7 @@ static herr setup_terminal(struct init_run *r)
     return NULL;
   _cleanup_close_ int master = -1;
   int slave;
-  TRY(terminal_open_pty(p->consoleSize, &master, &slave));
+  TRY(terminal_open_pty(p->consoleSize, p->user.uid, &master, &slave));
   herr e = terminal_mount_console(slave);
   if (!e)
     e = sync_send_fd(r->ctx->sync_fd, SYNC_PTY, master);
