@@ -124,6 +124,23 @@ ok"
     assert_equal "${lines[3]}" EROFS "a new file in /dev"
 }
 
+@test "proc or sysfs whose destination is a symlink in the image is refused (runc's error), nothing left" {
+    local t
+    for t in proc sys; do
+        rm -rf "${BUNDLE:?}/rootfs/$t"
+        ln -s /symlink "$BUNDLE/rootfs/$t"
+        set_args true
+        run_hull run --bundle "$BUNDLE" c1
+        assert_failure
+        assert_output_contains "/$t is a symlink"
+        assert_output_contains "must be mounted on ordinary directory"
+        run_hull list -q
+        assert_output ""
+        rm "$BUNDLE/rootfs/$t"
+        mkdir "$BUNDLE/rootfs/$t"
+    done
+}
+
 @test "default devices work: /dev/null swallows, /dev/zero gives zeros, /dev/full is full" {
     in_container sh -c 'echo x >/dev/null && echo null-ok;
                         head -c 4 /dev/zero | od -An -tx1 | tr -d " ";

@@ -487,11 +487,31 @@ herr mounts_finish_readonly(const struct oci_config *cfg)
   return NULL;
 }
 
+/* proc and sysfs on a symlink of the image would land wherever it points (and
+ * masked paths would miss them): refused, in runc's words. */
+static herr refuse_symlink_destination(const struct oci_mount *m, int rootfd, const char *what)
+{
+  if (strcmp(m->type, "proc") && strcmp(m->type, "sysfs"))
+    return NULL;
+  _cleanup_close_ int fd = -1;
+  herr e = inroot_open(rootfd, m->destination, O_PATH | O_NOFOLLOW, &fd);
+  if (e) {
+    herr_free(e); /* missing: made as a directory */
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))
+    return herr_new("%s.destination: %s is a symlink: %s must be mounted on ordinary directory", what,
+                    m->destination, m->type);
+  return NULL;
+}
+
 static herr mount_filesystem(const struct oci_mount *m, const struct mount_options *o,
                              int rootfd, bool in_userns, const char *what)
 {
   if (!m->type || !*m->type)
     return herr_new("%s.type: a mount that is not a bind mount needs a type", what);
+  TRY(refuse_symlink_destination(m, rootfd, what));
   if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
     return mount_cgroup(m, o, rootfd, in_userns, what);
   _cleanup_close_ int dst = -1;
