@@ -141,6 +141,22 @@ ok"
     done
 }
 
+@test "mounts: rro makes a bind mount read-only with its submounts, ro only the top, rnosuid too" {
+    local vol=$BATS_TEST_TMPDIR/vol
+    mkdir -p "$vol"
+    mount -t tmpfs none "$vol"
+    mkdir "$vol/sub"
+    mount -t tmpfs none "$vol/sub"
+    jq_edit '.root.readonly = false'
+    add_mount /ro bind "$vol" rbind ro
+    add_mount /rro bind "$vol" rbind rro
+    add_mount /rnosuid bind "$vol" rbind rnosuid
+    in_container sh -c 'for d in ro rro; do hullcheck write /$d/x; hullcheck write /$d/sub/x; done;
+                        grep " /rnosuid/sub " /proc/self/mountinfo | grep -c nosuid'
+    umount -R "$vol"
+    assert_equal "${lines[*]}" "EROFS ok EROFS EROFS 1" "ro, ro/sub, rro, rro/sub, rnosuid/sub nosuid"
+}
+
 @test "default devices work: /dev/null swallows, /dev/zero gives zeros, /dev/full is full" {
     in_container sh -c 'echo x >/dev/null && echo null-ok;
                         head -c 4 /dev/zero | od -An -tx1 | tr -d " ";

@@ -28,6 +28,9 @@ static const char *const mount_options[] = {
   "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "relatime",
   "remount", "ro", "rprivate", "rshared", "rslave", "runbindable", "rw",
   "shared", "silent", "slave", "strictatime", "suid", "sync", "tmpcopyup", "unbindable",
+  "ratime", "rdev", "rdiratime", "rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec",
+  "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "rrelatime", "rro", "rrw",
+  "rstrictatime", "rsuid", "rsymfollow",
   NULL,
 };
 

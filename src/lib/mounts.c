@@ -16,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <unistd.h>
@@ -31,7 +32,7 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_IGNORE, OPT_TMPCOPYUP };
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_IGNORE, OPT_TMPCOPYUP, OPT_RECURSIVE_ATTR };
 
 static const struct mount_option_def {
   const char *name;
@@ -81,6 +82,42 @@ static const struct mount_option_def {
   { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE, true },
   /* runc's and crun's extension, which podman uses for --read-only's tmpfs. */
   { "tmpcopyup", OPT_TMPCOPYUP, 0, false },
+  /* The AT_RECURSIVE ones (config.md, Linux 5.12): set with mount_setattr on
+   * the mount and everything below it; `flag` indexes recursive_attrs. */
+  { "rro", OPT_RECURSIVE_ATTR, 0, true },
+  { "rrw", OPT_RECURSIVE_ATTR, 1, true },
+  { "rnosuid", OPT_RECURSIVE_ATTR, 2, true },
+  { "rsuid", OPT_RECURSIVE_ATTR, 3, true },
+  { "rnodev", OPT_RECURSIVE_ATTR, 4, true },
+  { "rdev", OPT_RECURSIVE_ATTR, 5, true },
+  { "rnoexec", OPT_RECURSIVE_ATTR, 6, true },
+  { "rexec", OPT_RECURSIVE_ATTR, 7, true },
+  { "rnosymfollow", OPT_RECURSIVE_ATTR, 8, true },
+  { "rsymfollow", OPT_RECURSIVE_ATTR, 9, true },
+  { "rnodiratime", OPT_RECURSIVE_ATTR, 10, true },
+  { "rdiratime", OPT_RECURSIVE_ATTR, 11, true },
+  { "rnoatime", OPT_RECURSIVE_ATTR, 12, true },
+  { "rstrictatime", OPT_RECURSIVE_ATTR, 13, true },
+  { "rrelatime", OPT_RECURSIVE_ATTR, 14, true },
+  { "ratime", OPT_RECURSIVE_ATTR, 14, true },
+  { "rnorelatime", OPT_RECURSIVE_ATTR, 14, true },
+  { "rnostrictatime", OPT_RECURSIVE_ATTR, 14, true },
+};
+
+/* What each recursive option sets and clears (the atime modes are one field:
+ * clearing any of it means clearing all of it). */
+static const struct {
+  uint64_t set, clr;
+} recursive_attrs[] = {
+  { MOUNT_ATTR_RDONLY, 0 },      { 0, MOUNT_ATTR_RDONLY },
+  { MOUNT_ATTR_NOSUID, 0 },      { 0, MOUNT_ATTR_NOSUID },
+  { MOUNT_ATTR_NODEV, 0 },       { 0, MOUNT_ATTR_NODEV },
+  { MOUNT_ATTR_NOEXEC, 0 },      { 0, MOUNT_ATTR_NOEXEC },
+  { MOUNT_ATTR_NOSYMFOLLOW, 0 }, { 0, MOUNT_ATTR_NOSYMFOLLOW },
+  { MOUNT_ATTR_NODIRATIME, 0 },  { 0, MOUNT_ATTR_NODIRATIME },
+  { MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME },
+  { MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME },
+  { MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME },
 };
 
 static const struct mount_option_def *find_option(const char *name)
@@ -144,6 +181,10 @@ herr mount_options_parse(char *const *options, size_t n, const char *field,
       break;
     case OPT_TMPCOPYUP:
       out->tmpcopyup = true;
+      break;
+    case OPT_RECURSIVE_ATTR:
+      out->rattr_set = (out->rattr_set & ~recursive_attrs[d->flag].clr) | recursive_attrs[d->flag].set;
+      out->rattr_clr = (out->rattr_clr & ~recursive_attrs[d->flag].set) | recursive_attrs[d->flag].clr;
       break;
     }
   }
@@ -538,6 +579,24 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   return NULL;
 }
 
+/* rro and the other recursive options, on the mount just made and its submounts. */
+static herr apply_recursive_attrs(const struct oci_mount *m, const struct mount_options *o,
+                                  int rootfd, const char *what)
+{
+  if (!o->rattr_set && !o->rattr_clr)
+    return NULL;
+  _cleanup_close_ int mnt = -1;
+  TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
+  struct mount_attr attr = { .attr_set = o->rattr_set, .attr_clr = o->rattr_clr };
+  if (syscall(SYS_mount_setattr, mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+    if (errno == ENOSYS)
+      return herr_new("%s.options: recursive options (rro, rnosuid...) need mount_setattr (Linux 5.12), "
+                      "which this kernel does not have", what);
+    return herr_sys("%s: mount_setattr(AT_RECURSIVE) of the recursive options", what);
+  }
+  return NULL;
+}
+
 static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, size_t idx)
 {
   char what[48];
@@ -549,6 +608,8 @@ static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, siz
   bool bind = o.bind || (m->type && !strcmp(m->type, "bind"));
   herr e = bind ? mount_bind(m, &o, rootfd, what)
                 : mount_filesystem(m, &o, rootfd, in_userns, what);
+  if (!e)
+    e = apply_recursive_attrs(m, &o, rootfd, what);
   mount_options_free(&o);
   if (e)
     return herr_wrap(e, "mount %s", m->destination);

@@ -3,6 +3,7 @@
 #define HULL_MOUNTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "spec.h"
@@ -16,6 +17,8 @@ struct mount_options {
   bool bind;
   bool recursive;
   bool tmpcopyup;            /* tmpfs: copy what the image has at the destination into it */
+  uint64_t rattr_set;        /* MOUNT_ATTR_* of the recursive options (rro...), */
+  uint64_t rattr_clr;        /* applied with mount_setattr(AT_RECURSIVE) */
   char *data;                /* comma-joined fs options, NULL if none */
 };
 
