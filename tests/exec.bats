@@ -215,6 +215,24 @@ exec_out() {
 uid=1000 gid=1000 groups=10,20"
 }
 
+@test "exec: a relative program path (./prog, sub/prog) is found in --cwd" {
+    start_loop
+    mkdir -p "$BUNDLE/rootfs/srv/sub"
+    printf '#!/bin/sh\necho "prog ran in $(pwd)"\n' >"$BUNDLE/rootfs/srv/prog"
+    printf '#!/bin/sh\necho "sub/prog ran with $1"\n' >"$BUNDLE/rootfs/srv/sub/prog"
+    chmod 755 "$BUNDLE/rootfs/srv/prog" "$BUNDLE/rootfs/srv/sub/prog"
+    exec_out --cwd /srv c1 ./prog
+    assert_success
+    assert_output "prog ran in /srv"
+    exec_out --cwd /srv c1 sub/prog arg1
+    assert_success
+    assert_output "sub/prog ran with arg1"
+    # Without --cwd, process.cwd (/): no ./prog there.
+    exec_out c1 ./prog
+    assert_failure
+    [[ $stderr == *'"./prog"'* ]] || fail "stderr: $stderr"
+}
+
 @test "exec: --user UID alone gives gid 0" {
     start_loop
     exec_out -u 1000 c1 hullcheck ids

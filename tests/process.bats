@@ -36,6 +36,24 @@ load helpers/caps
     assert_output_contains "/nope/missing-binary"
 }
 
+@test "args: a relative program path (./prog, sub/prog) is found in process.cwd, as execvp after chdir" {
+    mkdir -p "$BUNDLE/rootfs/srv/app/sub"
+    printf '#!/bin/sh\necho "prog ran in $(pwd)"\n' >"$BUNDLE/rootfs/srv/app/prog"
+    printf '#!/bin/sh\necho "sub/prog ran with $1"\n' >"$BUNDLE/rootfs/srv/app/sub/prog"
+    chmod 755 "$BUNDLE/rootfs/srv/app/prog" "$BUNDLE/rootfs/srv/app/sub/prog"
+    jq_edit '.process.cwd = "/srv/app"'
+    in_container ./prog
+    assert_success
+    assert_output "prog ran in /srv/app"
+    in_container sub/prog arg1
+    assert_success
+    assert_output "sub/prog ran with arg1"
+    # Relative to process.cwd, not to /: a program that is only at /prog is not found.
+    in_container ./missing-here
+    assert_failure
+    assert_output_contains "./missing-here"
+}
+
 @test "env: passed exactly" {
     jq_edit '.process.env = ["PATH=/bin", "HOME=/root", "A=1", "B=two words", "EMPTY="]'
     in_container env

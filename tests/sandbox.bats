@@ -71,6 +71,22 @@ check_exit_status() {
 }
 @test "sandbox: the exit status is the command's" { both check_exit_status; }
 
+check_relative_program() {
+    printf '#!/bin/sh\necho "build ran in $(pwd)"\n' >"$WS/build.sh"
+    mkdir -p "$WS/scripts"
+    printf '#!/bin/sh\necho "scripts/test.sh ran with $1"\n' >"$WS/scripts/test.sh"
+    chmod 755 "$WS/build.sh" "$WS/scripts/test.sh"
+    sb "$1" -- ./build.sh
+    assert_success
+    assert_output "build ran in $WS"
+    sb "$1" -- scripts/test.sh arg1
+    assert_success
+    assert_output "scripts/test.sh ran with arg1"
+}
+@test "sandbox: a relative program path (./build.sh, sub/x.sh) is found in the working directory" {
+    both check_relative_program
+}
+
 check_namespaces() {
     sb "$1" -- sh -c 'echo $$; for n in user pid ipc uts mnt net; do readlink /proc/self/ns/$n; done'
     assert_success

@@ -404,6 +404,44 @@ umask_results() {
     assert_output EBADFD
 }
 
+# Older engines' default profiles (and runtime-tools') predate these calls: whatever hull
+# makes once the filter is loaded must not need them (the fd clean-up is close_range).
+OLDER_PROFILE_REFUSES='["close_range", "openat2", "clone3", "pidfd_open", "pidfd_send_signal", "pidfd_getfd"]'
+NR_CLOSE_RANGE=436
+
+# older_profile ERRNO: a profile refusing $OLDER_PROFILE_REFUSES with ERRNO.
+older_profile() {
+    set_seccomp "$(jq -nc --argjson calls "$OLDER_PROFILE_REFUSES" --argjson e "$1" \
+        '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: $calls, action: "SCMP_ACT_ERRNO", errnoRet: $e}]}')"
+}
+
+@test "a profile refusing close_range, openat2, clone3 and pidfd_*: run and exec work, with and without noNewPrivileges" {
+    local errno name nnp
+    # The program sees the profile (close_range refused), and only fds 0, 1 and 2.
+    local check="hullcheck fds; hullcheck syscall $NR_CLOSE_RANGE 3 3 0; echo done"
+    for errno in 1 38; do
+        older_profile "$errno"
+        name=$([ "$errno" = 1 ] && echo EPERM || echo ENOSYS)
+        for nnp in true false; do
+            echo "== errnoRet $errno, noNewPrivileges $nnp" >&2
+            jq_edit ".process.noNewPrivileges = $nnp"
+            in_sh "$check"
+            assert_success
+            assert_output "0 1 2
+$name
+done"
+            set_args sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+            start_detached c2
+            run --separate-stderr hull exec c2 sh -c "$check"
+            assert_success
+            assert_output "0 1 2
+$name
+done"
+            hull delete -f c2
+        done
+    done
+}
+
 @test "without noNewPrivileges a non-root process without capabilities still gets the filter" {
     deny_with SCMP_ACT_ERRNO mkdir '{"errnoRet": 95}'
     jq_edit '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}

@@ -522,17 +522,6 @@ static herr setup_terminal(struct exec_run *r)
   return terminal_become_stdio(slave);
 }
 
-/* Only 0, 1, 2 and the preserved fds reach the program. */
-static herr prepare_fds(int preserve)
-{
-  for (int fd = 3; fd < 3 + preserve; fd++) {
-    int flags = fcntl(fd, F_GETFD);
-    if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-      return herr_sys("preserve fd %d", fd);
-  }
-  return cloexec_fds_from(3 + preserve);
-}
-
 /* The container's filter, compiled here as create does, and its listener
  * connected while we see the runtime's filesystem. */
 static herr prepare_seccomp(struct exec_run *r)
@@ -586,12 +575,12 @@ static herr process_steps(struct exec_run *r, char **executable, struct trampoli
   TRY(capabilities_apply_bounding(p->capabilities));
   TRY(process_switch_user(p));
   TRY(process_enter_cwd(p));
+  TRY(fds_keep_only_stdio_and(r->o->preserve_fds));
+  TRY(trampoline_pass_fd(r->sync[1]));
   if (seccomp_early)
     TRY(install_seccomp(r, true));
   TRY(capabilities_apply_sets(p->capabilities));
   TRY(process_set_no_new_privileges(p));
-  TRY(prepare_fds(r->o->preserve_fds));
-  TRY(trampoline_pass_fd(r->sync[1]));
   if (!seccomp_early)
     TRY(install_seccomp(r, false));
   /* P may go away once we run (--detach); we must not die with it. */

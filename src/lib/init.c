@@ -330,18 +330,6 @@ static herr run_start_hooks(struct init_run *r)
   return hooks_run("startContainer", h->startContainer, h->n_startContainer, state);
 }
 
-/* Only 0, 1, 2 and the preserved fds may reach the user's program. */
-static herr prepare_fds(struct init_run *r)
-{
-  int keep_to = 3 + r->ctx->preserve_fds;
-  for (int fd = 3; fd < keep_to; fd++) {
-    int flags = fcntl(fd, F_GETFD);
-    if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-      return herr_sys("preserve fd %d", fd);
-  }
-  return cloexec_fds_from(keep_to);
-}
-
 /* linux.seccomp; the listener gets the state with our pid in the runtime's
  * terms (config-linux.md "The Container Process State"). */
 static herr install_seccomp(struct init_run *r, bool privileged)
@@ -362,11 +350,12 @@ static herr install_seccomp(struct init_run *r, bool privileged)
 }
 
 /* The seccomp filter comes last, right before execve, so that it filters the
- * user's program and not hull's own set-up.  Without noNewPrivileges the
- * kernel takes a filter only from a process with CAP_SYS_ADMIN: when the
- * process will not keep it, the filter is loaded just before the final
- * capability drop instead (as runc does, but after the user switch and
- * chdir), and only capset, fd clean-up and execve run under it. */
+ * user's program and not hull's own set-up: a profile need allow only the
+ * execve (older engines' profiles refuse close_range, openat2, clone3...).
+ * Without noNewPrivileges the kernel takes a filter only from a process with
+ * CAP_SYS_ADMIN: when the process will not keep it, the filter is loaded just
+ * before the final capability drop instead (as runc does, but after the user
+ * switch, chdir and fd clean-up), and only capset and execve run under it. */
 static herr become_process(struct init_run *r)
 {
   const struct oci_process *p = r->ctx->cfg->process;
@@ -379,12 +368,12 @@ static herr become_process(struct init_run *r)
    * open when process.cwd is resolved, nor reach the program. */
   procfs_close();
   TRY(process_enter_cwd(p));
+  TRY(fds_keep_only_stdio_and(r->ctx->preserve_fds));
+  TRY(trampoline_pass_fd(r->exec_fifo));
   if (seccomp_early)
     TRY(install_seccomp(r, true));
   TRY(capabilities_apply_sets(p->capabilities));
   TRY(process_set_no_new_privileges(p));
-  TRY(prepare_fds(r));
-  TRY(trampoline_pass_fd(r->exec_fifo));
   if (!seccomp_early)
     TRY(install_seccomp(r, false));
   return NULL;

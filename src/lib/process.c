@@ -50,12 +50,21 @@ static herr check_executable(const char *path, const char *name)
   return NULL;
 }
 
+/* A relative path (args[0] as "./prog" or "sub/prog", a relative $PATH entry)
+ * names a file below process.cwd, as for execvp after chdir: the lookup runs
+ * before the chdir (so that create reports a missing program). */
+static char *in_cwd(const struct oci_process *p, const char *path)
+{
+  return path[0] == '/' ? xstrdup(path) : path_join(p->cwd, path);
+}
+
 herr process_find_executable(const struct oci_process *p, char **path)
 {
   const char *name = p->args[0];
   if (strchr(name, '/')) {
-    TRY(check_executable(name, name));
-    *path = xstrdup(name);
+    _cleanup_free_ char *full = in_cwd(p, name);
+    TRY(check_executable(full, name));
+    *path = STEAL(full);
     return NULL;
   }
   const char *search = env_path(p);
@@ -63,7 +72,8 @@ herr process_find_executable(const struct oci_process *p, char **path)
   bool denied = false;
   char *save = NULL;
   for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-    _cleanup_free_ char *cand = path_join(*dir ? dir : ".", name);
+    _cleanup_free_ char *in_dir = path_join(*dir ? dir : ".", name);
+    _cleanup_free_ char *cand = in_cwd(p, in_dir);
     struct stat st;
     if (stat(cand, &st) < 0 || S_ISDIR(st.st_mode))
       continue;

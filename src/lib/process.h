@@ -9,8 +9,9 @@
 /* Checks that need no container: cwd absolute, args present. */
 herr process_validate(const struct oci_process *p);
 
-/* Find args[0] like execvp would, with PATH from process.env (inside the
- * container, after pivot_root).  Error: `exec: "foo": executable file not
+/* Find args[0] like execvp after chdir(process.cwd) would, with PATH from
+ * process.env (inside the container, after pivot_root): a relative path is
+ * relative to process.cwd; the result is absolute.  Error: `exec: "foo": executable file not
  * found in $PATH (PATH=...)`, or "permission denied" for a non-executable file
  * (podman maps those words to exit codes 127 and 126). */
 herr process_find_executable(const struct oci_process *p, char **path);

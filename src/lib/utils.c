@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -160,19 +161,43 @@ herr real_path(const char *path, char **out)
   return NULL;
 }
 
+/* Where a loop over fds stops when close_range is missing (before Linux 5.9;
+ * CLOSE_RANGE_CLOEXEC before 5.11) or refused by a seccomp filter: past the
+ * NOFILE limit, and far enough for fds opened before it was lowered. */
+static int fd_loop_end(void)
+{
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 65536)
+    return rl.rlim_cur > INT_MAX ? INT_MAX : (int)rl.rlim_cur;
+  return 65536;
+}
+
 void close_fds_from(int from)
 {
   if (syscall(SYS_close_range, (unsigned)from, ~0U, 0) == 0)
     return;
-  for (int fd = from; fd < 65536; fd++)
+  for (int fd = from, end = fd_loop_end(); fd < end; fd++)
     close(fd);
 }
 
-herr cloexec_fds_from(int from)
+static herr cloexec_fds_from(int from)
 {
-  if (syscall(SYS_close_range, (unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return herr_sys("close_range(CLOEXEC)");
+  if (syscall(SYS_close_range, (unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return NULL;
+  for (int fd = from, end = fd_loop_end(); fd < end; fd++)
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+      return herr_sys("close-on-exec fd %d", fd);
   return NULL;
+}
+
+herr fds_keep_only_stdio_and(int preserve)
+{
+  for (int fd = 3; fd < 3 + preserve; fd++) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+      return herr_sys("preserve fd %d", fd);
+  }
+  return cloexec_fds_from(3 + preserve);
 }
 
 unsigned long long process_start_time(pid_t pid)

@@ -27,8 +27,9 @@ char *path_join(const char *a, const char *b);
 herr real_path(const char *path, char **out);
 /* Close every fd >= `from` except those listed (sorted not required). */
 void close_fds_from(int from);
-/* Make fds >= from close-on-exec. */
-herr cloexec_fds_from(int from);
+/* Only 0, 1, 2 and the `preserve` fds after them may reach the next
+ * program: the others become close-on-exec. */
+herr fds_keep_only_stdio_and(int preserve);
 /* Process start time in clock ticks (field 22 of /proc/PID/stat); 0 if gone. */
 unsigned long long process_start_time(pid_t pid);
 /* True when pid exists and is not a zombie. */
