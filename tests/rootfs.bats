@@ -236,6 +236,13 @@ type=p major=0 minor=0 mode=0644 uid=0 gid=0"
     refute_output_contains "master:"
 }
 
+@test "rootfsPropagation unbindable: / inside is unbindable (made so once the rootfs is cloned)" {
+    jq_edit '.linux.rootfsPropagation = "unbindable"'
+    in_container awk '$5 == "/" { print }' /proc/self/mountinfo
+    assert_success
+    assert_output_contains " unbindable"
+}
+
 @test "--no-pivot: the container runs and host files are invisible" {
     local marker
     marker=$(mktemp /tmp/hull-marker.XXXXXX)

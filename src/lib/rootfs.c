@@ -54,7 +54,8 @@ herr rootfs_prepare(const struct oci_config *cfg, int rootfs_dir, int *rootfd)
   TRY(propagation_flags(cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL, &prop));
   /* Never let the container's mounts reach the host: the tree starts as a
    * slave (or what the config asks) before anything is mounted. */
-  unsigned long first = (prop & MS_SHARED) ? (MS_SLAVE | MS_REC) : prop;
+  unsigned long first = (prop & MS_SHARED) ? (MS_SLAVE | MS_REC)
+                        : (prop & MS_UNBINDABLE) ? (MS_PRIVATE | (prop & MS_REC)) : prop;
   if (mount(NULL, "/", NULL, first, NULL) < 0)
     return herr_sys("set propagation of /");
   /* A recursive clone of the rootfs, attached onto itself: its fd is the root
@@ -123,11 +124,12 @@ static herr move_into(int rootfd)
 herr rootfs_enter(const struct oci_config *cfg, int rootfd, bool no_pivot)
 {
   TRY(no_pivot ? move_into(rootfd) : pivot_into(rootfd));
-  /* pivot_root refuses shared mounts: a shared root is made only now. */
+  /* pivot_root refuses shared mounts, and an unbindable tree cannot be cloned
+   * into the rootfs mount: those two are made only now. */
   unsigned long prop;
   TRY(propagation_flags(cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL, &prop));
-  if ((prop & MS_SHARED) && mount(NULL, "/", NULL, prop, NULL) < 0)
-    return herr_sys("linux.rootfsPropagation: make / shared");
+  if ((prop & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, prop, NULL) < 0)
+    return herr_sys("linux.rootfsPropagation: make / %s", (prop & MS_SHARED) ? "shared" : "unbindable");
   return NULL;
 }
 
