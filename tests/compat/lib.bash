@@ -111,10 +111,11 @@ kill_cgroup() {
 # kill_matching PATTERN: processes whose command line contains PATTERN (the job's own
 # temporary directory), where there is no cgroup2 to find them by.
 kill_matching() {
-    local p
+    local p cmd
     for p in /proc/[0-9]*; do
         [ "${p#/proc/}" = "$$" ] && continue
-        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && kill -9 "${p#/proc/}" 2>/dev/null
+        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
+        [[ $cmd == *"$1"* ]] && kill -9 "${p#/proc/}" 2>/dev/null
     done
     return 0
 }
