@@ -131,7 +131,7 @@ exec_out() {
     assert_success
     exec_out c1 echo hi
     assert_failure
-    assert_output_contains 'container "c1" is paused'
+    assert_output_contains 'container "c1" is paused: cannot exec in a paused container'
     local out=$BATS_TEST_TMPDIR/late.out
     hull exec --ignore-paused c1 echo ran-after-resume >"$out" 2>&1 &
     local execpid=$!

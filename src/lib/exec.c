@@ -139,8 +139,9 @@ static herr check_paused(struct exec_run *r)
   if (r->cg)
     TRY_WRAP(cgroup_is_frozen(r->cg, &frozen), "container \"%s\"", r->o->id);
   if (frozen && !r->o->ignore_paused)
-    return herr_new("container \"%s\" is paused: resume it first (with --ignore-paused the "
-                    "process starts frozen and runs once the container is resumed)", r->o->id);
+    return herr_new("container \"%s\" is paused: cannot exec in a paused container (resume it first; "
+                    "with --ignore-paused the process starts frozen and runs once it is resumed)",
+                    r->o->id);
   return NULL;
 }
 
