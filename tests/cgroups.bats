@@ -357,7 +357,8 @@ Mems_allowed_list:	0"
     dev=$(make_loop_device)
     majmin=$(lsblk -dno MAJ:MIN "$dev" | tr -d ' ')
     jq_edit --argjson maj "${majmin%:*}" --argjson min "${majmin#*:}" \
-        '.linux.devices = [{path: "/dev/hullloop", type: "b", major: $maj, minor: $min}]'
+        '.linux.devices = [{path: "/dev/hullloop", type: "b", major: $maj, minor: $min}]
+       | .linux.resources.devices += [{allow: true, type: "b", major: $maj, minor: $min, access: "r"}]'
     set_args dd if=/dev/hullloop of=/dev/null bs=64k count=32 iflag=direct
     local start end
     start=$(date +%s%N)
@@ -511,12 +512,18 @@ ok"
     assert_output_contains 'linux.resources.devices[0].access: "rwx" is not made of r, w and m'
 }
 
-@test "devices: after a deny-all, the nodes of linux.devices and the default devices stay usable" {
+@test "devices: after a deny-all the default devices stay usable; a node of linux.devices only with a rule (runc)" {
     needs_controller devices
     jq_edit '.linux.devices = [{path: "/dev/hullloopctl", type: "c", major: 10, minor: 237}]
            | .linux.resources.devices = [{allow: false, access: "rwm"}]'
     set_args sh -c 'hullcheck open /dev/hullloopctl rw; hullcheck open /dev/zero r; hullcheck open /dev/full w'
     run_container c1
+    assert_output "EPERM
+ok
+ok"
+    # An allow rule for it, as Docker and podman send with --device.
+    jq_edit '.linux.resources.devices += [{allow: true, type: "c", major: 10, minor: 237, access: "rw"}]'
+    run_container c2
     assert_output "ok
 ok
 ok"

@@ -543,17 +543,9 @@ herr container_update(const char *root, const char *id, const struct oci_resourc
 {
   _cleanup_handle_ struct handle h;
   struct cgroup *cg = NULL;
-  _cleanup_config_ struct oci_config *cfg = NULL;
   herr e = open_with_cgroup(root, id, LOCK_EX, "update", &h, &cg);
-  /* New device rules keep the nodes of linux.devices allowed. */
-  if (!e)
-    e = herr_wrap(load_config_copy(&h, &cfg), "update");
   if (!e) {
-    const struct oci_linux *lx = cfg->linux_;
-    struct cgroup_apply a = {
-      .r = r, .update = true,
-      .devices = lx ? lx->devices : NULL, .n_devices = lx ? lx->n_devices : 0,
-    };
+    struct cgroup_apply a = { .r = r, .update = true };
     e = herr_wrap(cgroup_apply(cg, &a), "update container \"%s\"", id);
   }
   cgroup_free(cg);

@@ -131,8 +131,6 @@ static herr apply_resources(struct spawn *s, enum cgroup_apply_part part)
   const struct oci_linux *lx = s->cfg->linux_;
   struct cgroup_apply a = {
     .r = lx ? lx->resources : NULL,
-    .devices = lx ? lx->devices : NULL,
-    .n_devices = lx ? lx->n_devices : 0,
     .part = part,
   };
   return cgroup_apply(s->cg, &a);
