@@ -298,6 +298,30 @@ Mems_allowed_list:	0"
     assert_output_contains "linux.resources.cpu.cpus"
 }
 
+@test "placement: no cgroup namespace (podman's, Docker's default on v1): each hierarchy shows the container's own cgroup" {
+    needs_controller memory
+    remove_namespace cgroup
+    jq_edit '.linux.resources.memory = {limit: 67108864}'
+    # (read is a builtin: sh is the only process while it counts.)
+    set_args sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; echo ---
+        for d in /sys/fs/cgroup/*/; do n=0; while read p; do n=$((n + 1)); done <$d/cgroup.procs; echo "$d $n"; done; echo ---
+        find /sys/fs/cgroup/ -mindepth 2 -type d | wc -l'
+    run_container c1
+    assert_success
+    local limit=${output%%---*} procs tail
+    assert_equal "$(echo $limit)" 67108864 "memory.limit_in_bytes inside"
+    procs=$(echo "$output" | sed -n '/^---$/,/^---$/p' | sed '/^---$/d')
+    # Every hierarchy of the host (named and unified ones too) is there, holding only sh.
+    local hier
+    for hier in $(host_hierarchies); do
+        hier=${hier#name=}
+        grep -qx "/sys/fs/cgroup/$hier/ 1" <<<"$procs" || fail "hierarchy $hier: not there, or not the container's own cgroup: $procs"
+    done
+    # None of the host's other cgroups: no cgroup below the container's.
+    tail=${output##*---}
+    assert_equal "$(echo $tail)" 0 "cgroup directories below the container's"
+}
+
 @test "cpu.realtimeRuntime: SCHED_FIFO needs a real-time budget in the cgroup" {
     needs_controller cpu
     [ -e "$(hier_mount "$(ctrl_hier cpu)")/cpu.rt_runtime_us" ] || skip "no RT group scheduling"

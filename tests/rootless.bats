@@ -33,6 +33,7 @@ teardown() {
 }
 
 @test "rootless: a container runs as root of its own user namespace, isolated" {
+    rl_edit '.linux.namespaces += [{type: "network"}]'
     rl_in_container sh -c 'id -u; echo $$; cat /proc/self/uid_map | tr -s " "; for n in user pid ipc net; do readlink /proc/self/ns/$n; done'
     assert_success
     local lines

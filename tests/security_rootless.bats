@@ -19,8 +19,7 @@
 #   - devices: linux.devices made with mknod, with an owner and a mode: a user namespace
 #     cannot mknod; rootless every device is a bind of the host's node (tested below: only
 #     the very device is bound, a /dev symlink is replaced, never followed).
-#   - sysctl: net.* without a network namespace: `hull spec --rootless` always has one,
-#     and the refusals are checks of the config made before anything runs, the same code
+#   - sysctl: net.* without a network namespace: the refusals are checks of the config made before anything runs, the same code
 #     rootless (the kernel.* refusals are below).
 #   - oomScoreAdj in a user namespace: rootless is always in one (CVE-2025-52881 below).
 #   - The IPC regression and the masked /proc/keys: tests/rootless.bats.
@@ -172,7 +171,8 @@ sec_host_dir() {
     rl_add_mount /proc/sys tmpfs tmpfs
     rl_add_mount /proc/self tmpfs tmpfs
     rl_add_mount /proc2 proc proc
-    rl_edit '.linux.sysctl = {"net.ipv4.ip_default_ttl": "42"} | .linux.readonlyPaths = [] | .linux.maskedPaths = []'
+    rl_edit '.linux.sysctl = {"net.ipv4.ip_default_ttl": "42"} | .linux.readonlyPaths = [] | .linux.maskedPaths = []
+             | .linux.namespaces += [{type: "network"}]'
     rl_in_container sh -c 'echo "tmpfs: $(ls -A /proc/sys | wc -w) $(ls -A /proc/1 | wc -w)"
                            cat /proc2/sys/net/ipv4/ip_default_ttl'
     assert_success

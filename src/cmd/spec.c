@@ -1,4 +1,5 @@
-/* spec.c - `hull spec [--bundle DIR]`: write a default config.json. */
+/* spec.c - `hull spec [--bundle DIR] [--rootless] [--no-terminal]`: write
+ * runc's default config.json. */
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +14,13 @@
 static const struct argp_option options[] = {
   { "bundle", 'b', "DIR", 0, "write DIR/config.json (default: the current directory)", 0 },
   { "rootless", 'r', NULL, 0, "a config an unprivileged user can run as is", 0 },
+  { "no-terminal", 'T', NULL, 0, "process.terminal false: runs from a script, without a pty or --console-socket (hull only)", 0 },
   { 0 },
 };
 
 struct spec_args {
   const char *bundle;
-  bool rootless;
+  struct oci_default_opts config;
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -29,7 +31,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
     a->bundle = arg;
     return 0;
   case 'r':
-    a->rootless = true;
+    a->config.rootless = true;
+    return 0;
+  case 'T':
+    a->config.no_terminal = true;
     return 0;
   case ARGP_KEY_ARG:
     argp_error(state, "unexpected argument \"%s\"", arg);
@@ -40,10 +45,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-  options, parse_opt, "", "Write a default config.json to run busybox-like images.", NULL, NULL, NULL,
+  options, parse_opt, "", "Write a default config.json, the one `runc spec` writes.", NULL, NULL, NULL,
 };
 
-static herr write_default_config(const char *bundle, bool rootless)
+static herr write_default_config(const char *bundle, struct oci_default_opts config)
 {
   _cleanup_free_ char *path = path_join(bundle, "config.json");
   _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -51,10 +56,10 @@ static herr write_default_config(const char *bundle, bool rootless)
     return herr_new("spec: %s already exists: remove it first", path);
   if (fd < 0)
     return herr_sys("spec: create %s", path);
-  _cleanup_free_ char *owned = NULL;
-  if (rootless)
-    TRY_WRAP(oci_default_config_json_rootless(getuid(), getgid(), &owned), "spec");
-  const char *text = rootless ? owned : oci_default_config_json();
+  config.uid = getuid();
+  config.gid = getgid();
+  _cleanup_free_ char *text = NULL;
+  TRY_WRAP(oci_default_config_json(&config, &text), "spec");
   TRY_WRAP(write_all(fd, text, strlen(text)), "spec: write %s", path);
   return NULL;
 }
@@ -64,6 +69,6 @@ int cmd_spec(int argc, char **argv, struct global_opts *g)
   (void)g;
   struct spec_args a = { .bundle = "." };
   argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
-  herr e = write_default_config(a.bundle, a.rootless);
+  herr e = write_default_config(a.bundle, a.config);
   return e ? cmd_fail(e) : 0;
 }

@@ -236,11 +236,13 @@ static herr raise_ambient(const bool amb[CAP_SLOTS])
       return NULL; /* kernel without ambient capabilities, none asked */
     return herr_sys("cannot clear the ambient capabilities");
   }
+  /* A capability not also inheritable cannot be ambient: runc's default
+   * config asks for such ones, and runc skips them without a word. */
   for (int v = 0; v < CAP_SLOTS; v++) {
     if (amb[v] && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0) {
       char name[64];
-      log_warning("can't raise ambient capability %s: %s",
-                  cap_display_name(v, name, sizeof(name)), strerror(errno));
+      log_debug("can't raise ambient capability %s: %s",
+                cap_display_name(v, name, sizeof(name)), strerror(errno));
     }
   }
   return NULL;

@@ -188,12 +188,13 @@ static bool dev_is_bind_mount(const struct oci_config *cfg)
 static herr mount_rootfs(struct init_run *r)
 {
   const struct oci_config *cfg = r->ctx->cfg;
-  bool userns = r->ctx->plan->has[OCI_NS_USER];
+  struct mount_env env = { .in_userns = r->ctx->plan->has[OCI_NS_USER],
+                           .own_cgroupns = r->ctx->plan->has[OCI_NS_CGROUP] };
   TRY(rootfs_prepare(cfg, r->rootfs_dir, &r->rootfd));
   close(r->rootfs_dir);
   r->rootfs_dir = -1;
-  TRY(mounts_apply(cfg, r->rootfd, userns));
-  TRY(devices_create(cfg->linux_, r->rootfd, userns, dev_is_bind_mount(cfg)));
+  TRY(mounts_apply(cfg, r->rootfd, env));
+  TRY(devices_create(cfg->linux_, r->rootfd, env.in_userns, dev_is_bind_mount(cfg)));
   if (cfg->process && cfg->process->cwd) {
     _cleanup_close_ int cwd = -1;
     TRY_WRAP(inroot_create(r->rootfd, cfg->process->cwd, INROOT_DIR, &cwd), "process.cwd");

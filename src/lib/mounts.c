@@ -324,9 +324,26 @@ static herr bind_own_cgroup(int dirfd, const char *dir, const char *key, unsigne
   return remount_bind(mp.s, flags & ~(MS_REMOUNT | MS_BIND | MS_REC), dir);
 }
 
+/* "cpu,cpuacct" is reached as cpu and cpuacct too, as on the host (and runc). */
+static herr link_comounted(int dirfd, const char *dir)
+{
+  if (!strchr(dir, ',') || !strncmp(dir, "name=", 5))
+    return NULL;
+  _cleanup_free_ char *names = xstrdup(dir);
+  char *save = NULL;
+  for (char *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
+    if (symlinkat(dir, dirfd, n) < 0 && errno != EEXIST)
+      return herr_sys("symlink cgroup/%s", n);
+  return NULL;
+}
+
 /* cgroup mounts: cgroup2 on a unified host; on v1/hybrid hosts a tmpfs with
- * one cgroup mount per hierarchy of this process, like runc. */
-static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_userns)
+ * one directory per hierarchy of this process, like runc: with a cgroup
+ * namespace of its own the hierarchy mounted there shows the container's
+ * cgroup as its root; without one (podman's and Docker's default on v1) a
+ * mount would show the host's whole tree, so the container's own cgroup
+ * directory is bound there instead (its memory.limit_in_bytes is the limit). */
+static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, const struct mount_env *env)
 {
   _cleanup_free_ char *text = NULL;
   TRY(procfs_read("self/cgroup", &text, NULL));
@@ -359,11 +376,15 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_
     if (sub < 0)
       return herr_sys("open cgroup/%s", dir);
     struct fd_path p = fd_path(sub);
-    herr e = mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL);
-    if (e && herr_errnum(e) == EPERM && in_userns) {
+    herr e = NULL;
+    if (env->own_cgroupns)
+      e = mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL);
+    if (!env->own_cgroupns || (e && herr_errnum(e) == EPERM && env->in_userns)) {
       herr_free(e);
       e = bind_own_cgroup(dirfd, dir, ctrls, flags);
     }
+    if (!e)
+      e = link_comounted(dirfd, dir);
     if (e)
       return herr_wrap(e, "cgroup/%s", dir);
   }
@@ -371,7 +392,7 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, bool in_
 }
 
 static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *o, int rootfd,
-                         bool in_userns, const char *what)
+                         const struct mount_env *env, const char *what)
 {
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
@@ -383,7 +404,7 @@ static herr mount_cgroup(const struct oci_mount *m, const struct mount_options *
   TRY_WRAP(mount_fs_at("tmpfs", target.s, "tmpfs", flags & ~MS_RDONLY, "mode=755"), "%s", what);
   _cleanup_close_ int dir = -1;
   TRY_WRAP(inroot_open(rootfd, m->destination, O_DIRECTORY | O_RDONLY, &dir), "%s", what);
-  TRY_WRAP(mount_cgroup_v1_hierarchies(dir, flags, in_userns), "%s", what);
+  TRY_WRAP(mount_cgroup_v1_hierarchies(dir, flags, env), "%s", what);
   if (flags & MS_RDONLY) {
     _cleanup_close_ int mnt = -1;
     TRY_WRAP(inroot_open(rootfd, m->destination, O_PATH, &mnt), "%s", what);
@@ -548,13 +569,13 @@ static herr refuse_symlink_destination(const struct oci_mount *m, int rootfd, co
 }
 
 static herr mount_filesystem(const struct oci_mount *m, const struct mount_options *o,
-                             int rootfd, bool in_userns, const char *what)
+                             int rootfd, const struct mount_env *env, const char *what)
 {
   if (!m->type || !*m->type)
     return herr_new("%s.type: a mount that is not a bind mount needs a type", what);
   TRY(refuse_symlink_destination(m, rootfd, what));
   if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
-    return mount_cgroup(m, o, rootfd, in_userns, what);
+    return mount_cgroup(m, o, rootfd, env, what);
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, true, &dst), "%s: destination", what);
   struct fd_path target = fd_path(dst);
@@ -565,7 +586,7 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   if (is_dev_tmpfs(m))
     flags &= ~MS_RDONLY; /* until /dev is complete: mounts_finish_readonly() */
   if (mount(source, target.s, m->type, flags, o->data) < 0) {
-    if (errno == EPERM && in_userns)
+    if (errno == EPERM && env->in_userns)
       return mount_bind_fallback(m, o, rootfd, what);
     return herr_sys("%s: mount %s on %s", what, m->type, m->destination);
   }
@@ -597,7 +618,7 @@ static herr apply_recursive_attrs(const struct oci_mount *m, const struct mount_
   return NULL;
 }
 
-static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, size_t idx)
+static herr mount_one(const struct oci_mount *m, int rootfd, const struct mount_env *env, size_t idx)
 {
   char what[48];
   snprintf(what, sizeof(what), "mounts[%zu]", idx);
@@ -607,7 +628,7 @@ static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, siz
   TRY(mount_options_parse(m->options, m->n_options, what, &o));
   bool bind = o.bind || (m->type && !strcmp(m->type, "bind"));
   herr e = bind ? mount_bind(m, &o, rootfd, what)
-                : mount_filesystem(m, &o, rootfd, in_userns, what);
+                : mount_filesystem(m, &o, rootfd, env, what);
   if (!e)
     e = apply_recursive_attrs(m, &o, rootfd, what);
   mount_options_free(&o);
@@ -616,13 +637,13 @@ static herr mount_one(const struct oci_mount *m, int rootfd, bool in_userns, siz
   return NULL;
 }
 
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns)
+herr mounts_apply(const struct oci_config *cfg, int rootfd, struct mount_env env)
 {
   /* Root of the user namespace hull itself runs in (rootless podman) is no
    * more privileged than root of a new one. */
-  in_userns = in_userns || in_user_namespace();
+  env.in_userns = env.in_userns || in_user_namespace();
   for (size_t i = 0; i < cfg->n_mounts; i++)
-    TRY(mount_one(&cfg->mounts[i], rootfd, in_userns, i));
+    TRY(mount_one(&cfg->mounts[i], rootfd, &env, i));
   return NULL;
 }
 

@@ -28,10 +28,18 @@ void mount_options_free(struct mount_options *o);
 /* Is `name` an option hull understands (for `features`)? */
 bool mount_option_known(const char *name);
 
-/* Apply every mount of the config under `rootfd` (an fd of the rootfs mount).
- * `in_userns` (or hull running in a user namespace) selects the bind fallbacks
- * for filesystems a user namespace may not mount. */
-herr mounts_apply(const struct oci_config *cfg, int rootfd, bool in_userns);
+/* What the container process has, that decides how some mounts are made. */
+struct mount_env {
+  /* A user namespace (or hull running in one): the bind fallbacks for
+   * filesystems a user namespace may not mount. */
+  bool in_userns;
+  /* A cgroup namespace: cgroup mounts are rooted at the container's cgroup;
+   * without one, its cgroup directories are bound instead. */
+  bool own_cgroupns;
+};
+
+/* Apply every mount of the config under `rootfd` (an fd of the rootfs mount). */
+herr mounts_apply(const struct oci_config *cfg, int rootfd, struct mount_env env);
 
 /* After the set-up wrote into /dev (devices, /dev/pts, the console), inside the
  * new root: a read-only tmpfs on /dev becomes read-only now. */

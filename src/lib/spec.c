@@ -867,13 +867,14 @@ void oci_resources_free(struct oci_resources *r)
   json_free(&resources_type, r);
 }
 
-/* What `runc spec` writes, made busybox-friendly: no terminal (so that
- * `hull run` works from a script), hostname "hull", ociVersion 1.2.0. */
+/* What `runc spec` writes, field for field (runc 1.1's default: scripts and
+ * suites edit it with jq and count on it, a terminal included), but for the
+ * hostname ("hull") and the ociVersion hull implements. */
 static const char default_config[] =
   "{\n"
   "  \"ociVersion\": \"1.2.0\",\n"
   "  \"process\": {\n"
-  "    \"terminal\": false,\n"
+  "    \"terminal\": true,\n"
   "    \"user\": {\n"
   "      \"uid\": 0,\n"
   "      \"gid\": 0\n"
@@ -898,6 +899,11 @@ static const char default_config[] =
   "        \"CAP_NET_BIND_SERVICE\"\n"
   "      ],\n"
   "      \"permitted\": [\n"
+  "        \"CAP_AUDIT_WRITE\",\n"
+  "        \"CAP_KILL\",\n"
+  "        \"CAP_NET_BIND_SERVICE\"\n"
+  "      ],\n"
+  "      \"ambient\": [\n"
   "        \"CAP_AUDIT_WRITE\",\n"
   "        \"CAP_KILL\",\n"
   "        \"CAP_NET_BIND_SERVICE\"\n"
@@ -994,6 +1000,14 @@ static const char default_config[] =
   "    }\n"
   "  ],\n"
   "  \"linux\": {\n"
+  "    \"resources\": {\n"
+  "      \"devices\": [\n"
+  "        {\n"
+  "          \"allow\": false,\n"
+  "          \"access\": \"rwm\"\n"
+  "        }\n"
+  "      ]\n"
+  "    },\n"
   "    \"namespaces\": [\n"
   "      {\n"
   "        \"type\": \"pid\"\n"
@@ -1009,9 +1023,6 @@ static const char default_config[] =
   "      },\n"
   "      {\n"
   "        \"type\": \"mount\"\n"
-  "      },\n"
-  "      {\n"
-  "        \"type\": \"cgroup\"\n"
   "      }\n"
   "    ],\n"
   "    \"maskedPaths\": [\n"
@@ -1024,8 +1035,7 @@ static const char default_config[] =
   "      \"/proc/timer_stats\",\n"
   "      \"/proc/sched_debug\",\n"
   "      \"/sys/firmware\",\n"
-  "      \"/proc/scsi\",\n"
-  "      \"/sys/devices/virtual/tpm\"\n"
+  "      \"/proc/scsi\"\n"
   "    ],\n"
   "    \"readonlyPaths\": [\n"
   "      \"/proc/bus\",\n"
@@ -1037,56 +1047,73 @@ static const char default_config[] =
   "  }\n"
   "}\n";
 
-const char *oci_default_config_json(void)
-{
-  return default_config;
-}
-
 /* Replace the one occurrence of `from` in *text by `to`. */
 static herr replace_once(char **text, const char *from, const char *to)
 {
   char *at = strstr(*text, from);
   if (!at || strstr(at + 1, from))
-    return herr_new("rootless config: internal error: the default config changed shape near \"%.20s\"", from);
+    return herr_new("default config: internal error: the default config changed shape near \"%.20s\"", from);
   char *out = NULL;
   if (asprintf(&out, "%.*s%s%s", (int)(at - *text), *text, to, at + strlen(from)) < 0)
-    return herr_errno(ENOMEM, "rootless config");
+    return herr_errno(ENOMEM, "default config");
   free(*text);
   *text = out;
   return NULL;
 }
 
-/* `runc spec --rootless`: the caller's uid and gid become root of a new user
- * namespace; devpts gets no gid= (group 5 is not mapped); no cgroup mount (an
- * unprivileged user cannot mount the host's v1 hierarchies). */
-herr oci_default_config_json_rootless(unsigned uid, unsigned gid, char **out)
+struct text_edit {
+  const char *from, *to;
+};
+
+static herr apply_edits(char **text, const struct text_edit *edits, size_t n)
 {
-  char *text = strdup(default_config);
-  if (!text)
-    return herr_errno(ENOMEM, "rootless config");
+  for (size_t i = 0; i < n; i++)
+    TRY(replace_once(text, edits[i].from, edits[i].to));
+  return NULL;
+}
+
+/* `runc spec --rootless`: the caller's uid and gid become root of a new user
+ * namespace, which has no network namespace of its own (an unprivileged user
+ * could not give it one it can use) nor a devices cgroup; devpts gets no gid=
+ * (group 5 is not mapped); /sys is the host's, bound (a user namespace may not
+ * mount sysfs without a network namespace of its own). */
+static herr make_rootless(char **text, unsigned uid, unsigned gid)
+{
   char maps[512];
   snprintf(maps, sizeof(maps),
            "  \"linux\": {\n"
            "    \"uidMappings\": [\n      { \"containerID\": 0, \"hostID\": %u, \"size\": 1 }\n    ],\n"
            "    \"gidMappings\": [\n      { \"containerID\": 0, \"hostID\": %u, \"size\": 1 }\n    ],\n",
            uid, gid);
-  const struct {
-    const char *from, *to;
-  } edits[] = {
+  const struct text_edit edits[] = {
     { "        \"mode=0620\",\n        \"gid=5\"\n", "        \"mode=0620\"\n" },
-    { "    },\n    {\n      \"destination\": \"/sys/fs/cgroup\",\n      \"type\": \"cgroup\",\n"
-      "      \"source\": \"cgroup\",\n      \"options\": [\n        \"nosuid\",\n        \"noexec\",\n"
-      "        \"nodev\",\n        \"relatime\",\n        \"ro\"\n      ]\n    }\n  ],\n",
-      "    }\n  ],\n" },
-    { "  \"linux\": {\n", maps },
-    { "    \"namespaces\": [\n", "    \"namespaces\": [\n      {\n        \"type\": \"user\"\n      },\n" },
+    { "      \"destination\": \"/sys\",\n      \"type\": \"sysfs\",\n      \"source\": \"sysfs\",\n"
+      "      \"options\": [\n",
+      "      \"destination\": \"/sys\",\n      \"type\": \"none\",\n      \"source\": \"/sys\",\n"
+      "      \"options\": [\n        \"rbind\",\n" },
+    { "  \"linux\": {\n    \"resources\": {\n      \"devices\": [\n        {\n"
+      "          \"allow\": false,\n          \"access\": \"rwm\"\n        }\n      ]\n    },\n",
+      maps },
+    { "      {\n        \"type\": \"network\"\n      },\n", "" },
+    { "        \"type\": \"mount\"\n      }\n",
+      "        \"type\": \"mount\"\n      },\n      {\n        \"type\": \"user\"\n      }\n" },
   };
-  for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-    herr e = replace_once(&text, edits[i].from, edits[i].to);
-    if (e) {
-      free(text);
-      return e;
-    }
+  return apply_edits(text, edits, sizeof(edits) / sizeof(edits[0]));
+}
+
+herr oci_default_config_json(const struct oci_default_opts *o, char **out)
+{
+  char *text = xstrdup(default_config);
+  herr e = NULL;
+  if (o->rootless)
+    e = make_rootless(&text, o->uid, o->gid);
+  if (!e && o->no_terminal) {
+    const struct text_edit edit = { "    \"terminal\": true,\n", "    \"terminal\": false,\n" };
+    e = apply_edits(&text, &edit, 1);
+  }
+  if (e) {
+    free(text);
+    return e;
   }
   *out = text;
   return NULL;

@@ -449,10 +449,15 @@ void oci_process_free(struct oci_process *p);
 herr oci_resources_parse(const char *json, size_t len, struct oci_resources **out);
 void oci_resources_free(struct oci_resources *r);
 
-/* The config `hull spec` writes: a busybox-friendly default like `runc spec`. */
-const char *oci_default_config_json(void);
-/* The same for an unprivileged user (`hull spec --rootless`); caller frees. */
-herr oci_default_config_json_rootless(unsigned uid, unsigned gid, char **out);
+/* The config `hull spec` writes: what `runc spec` writes (terminal, args
+ * ["sh"], namespaces, mounts, capabilities...), or `runc spec --rootless`. */
+struct oci_default_opts {
+  bool rootless;     /* for an unprivileged user: their uid and gid mapped to root */
+  unsigned uid, gid; /* with rootless */
+  bool no_terminal;  /* process.terminal false, to run from a script without a pty */
+};
+/* The config text; the caller frees. */
+herr oci_default_config_json(const struct oci_default_opts *o, char **out);
 
 /* Namespace type names as in the spec ("pid", "network", ...). */
 const char *oci_ns_type_name(enum oci_ns_type t);

@@ -7,7 +7,8 @@
 # The user is hull-rootless-test, made when missing. The build tree and bats' temporary
 # directories may be closed to it: rootless_setup copies hull and the test's bundle to a
 # directory under /var/tmp ($RL) with the user's $XDG_RUNTIME_DIR ($RL/xdg), and the
-# bundle's config.json is `hull spec --rootless` run by the user.
+# bundle's config.json is `hull spec --rootless --no-terminal` run by the user (runc's
+# rootless config: no network namespace of its own).
 
 RL_USER=hull-rootless-test
 
@@ -28,7 +29,7 @@ rl_ensure_subids() {
 
 # rootless_setup NAME [DIR...]: common_setup, then $RL (/var/tmp/NAME.XXXXXX) with a copy
 # of hull, $RL/xdg, the bundle $RL/bundle ($BUNDLE's rootfs, config.json from
-# `hull spec --rootless`) and the directories $RL/DIR, all the user's. Sets RL, RL_CONFIG
+# `hull spec --rootless --no-terminal`) and the directories $RL/DIR, all the user's. Sets RL, RL_CONFIG
 # and RL_ROOTFS.
 rootless_setup() {
     local name=$1 d dirs=()
@@ -44,7 +45,7 @@ rootless_setup() {
     cp -a "$BUNDLE/rootfs" "$RL/bundle/rootfs"
     chown -R "$RL_USER:$RL_USER" "${dirs[@]}"
     chmod 700 "$RL/xdg"
-    rl_hull spec --rootless -b "$RL/bundle"
+    rl_hull spec --rootless --no-terminal -b "$RL/bundle"
     assert_success
     RL_CONFIG=$RL/bundle/config.json
     RL_ROOTFS=$RL/bundle/rootfs
