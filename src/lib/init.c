@@ -234,6 +234,9 @@ static herr run_create_hooks(struct init_run *r)
   }
   if (!h->n_createContainer)
     return NULL;
+  /* In the rootfs, as runc runs them: hooks use paths like ./lib. */
+  if (fchdir(r->rootfd) < 0)
+    return herr_sys("createContainer hooks: chdir into the rootfs");
   _cleanup_free_ char *state = hook_state_json(r, STATUS_CREATING);
   return hooks_run("createContainer", h->createContainer, h->n_createContainer, state);
 }
