@@ -677,6 +677,19 @@ ok"
     assert_output_contains "no PID column"
 }
 
+@test "ps: a stopped container has no processes: the header alone, or [] (runc)" {
+    set_args true
+    start_detached c1
+    wait_status c1 stopped
+    run_hull ps c1
+    assert_success
+    assert_equal "${#lines[@]}" 1 "lines"
+    assert_equal "$(awk '{ print $2 }' <<<"$output")" PID header
+    run_hull ps --format json c1
+    assert_success
+    assert_output "[]"
+}
+
 @test "ps: options after the id go to ps without --, as runc takes them (ps ID -e -x)" {
     set_args sleep 100
     start_detached c1

@@ -554,6 +554,13 @@ herr container_update(const char *root, const char *id, const struct oci_resourc
 
 herr container_pids(const char *root, const char *id, pid_t **pids, size_t *n)
 {
+  *pids = NULL;
+  *n = 0;
+  /* A stopped container has no processes: an empty list, as runc gives. */
+  enum container_status status;
+  TRY_WRAP(container_status(root, id, &status), "ps");
+  if (status == STATUS_STOPPED)
+    return NULL;
   _cleanup_handle_ struct handle h;
   struct cgroup *cg = NULL;
   herr e = open_with_cgroup(root, id, 0, "ps", &h, &cg);
