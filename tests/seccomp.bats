@@ -555,7 +555,7 @@ notify_config() {
     notify_config mkdir
     run_hull_detached create --bundle "$BUNDLE" c1
     assert_failure
-    assert_output_contains "linux.seccomp.listenerPath: connect to $SOCK"
+    assert_output_contains "linux.seccomp.listenerPath: failed to connect with seccomp agent at $SOCK"
     run_hull list -q
     assert_output ""
 }

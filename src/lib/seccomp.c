@@ -540,7 +540,7 @@ herr seccomp_listener_connect(const struct seccomp_program *p, struct seccomp_li
   if (fd < 0)
     return herr_sys("linux.seccomp.listenerPath: socket");
   if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return herr_sys("linux.seccomp.listenerPath: connect to %s", p->listener_path);
+    return herr_sys("linux.seccomp.listenerPath: failed to connect with seccomp agent at %s", p->listener_path);
   TRY_WRAP(runtime_pid(&l->pid), "linux.seccomp.listenerPath");
   l->fd = steal_fd(&fd);
   return NULL;
