@@ -440,6 +440,27 @@ spec_matches_runc() {
     assert_match "$output" '[0-9]+\.[0-9]+\.[0-9]+' "--version output"
 }
 
+@test "-h is help, as runc takes it: hull -h, hull CMD -h; an unknown command's -h has runc's words" {
+    run "$HULL" -h
+    assert_success
+    assert_output_contains "Usage: hull"
+    local cmd
+    for cmd in create start state kill delete run list exec pause resume update ps events spec; do
+        run "$HULL" "$cmd" -h
+        assert_success
+        assert_output_contains "Usage: hull $cmd"
+    done
+    run "$HULL" foo -h
+    assert_failure
+    assert_output_contains "No help topic for 'foo'"
+    # Only right after the command: a program's own -h stays the program's.
+    set_args sh -c "$LOOP"
+    start_detached c1
+    run_hull exec c1 echo -h
+    assert_success
+    assert_output "-h"
+}
+
 @test "an unknown command fails with a hull: message" {
     run_hull frobnicate
     assert_failure
