@@ -484,7 +484,7 @@ lo 5"
     jq_edit '.linux.resources.unified = {"memory.high": "50000000"}'
     run_hull run --bundle "$BUNDLE" c1
     assert_failure
-    assert_output_contains 'linux.resources.unified["memory.high"]: the memory controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.memory instead)'
+    assert_output_contains 'linux.resources.unified["memory.high"]: invalid configuration: the memory controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.memory instead)'
     jq_edit '.linux.resources.unified = {"cgroup.max.descendants": "2"}'
     set_args sleep 100
     create_container c1

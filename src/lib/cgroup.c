@@ -895,7 +895,7 @@ static herr check_unified_keys(const struct cgroup *cg, const struct oci_resourc
       continue;
     int c = ctrl_by_name(ctrl, true);
     if (c >= 0 && cg->owner[c] >= 0 && !cg->h[cg->owner[c]].v2)
-      return herr_new("linux.resources.unified[\"%s\"]: the %s controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.%s instead)",
+      return herr_new("linux.resources.unified[\"%s\"]: invalid configuration: the %s controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.%s instead)",
                       key, ctrl, c == CG_BLKIO ? "blockIO" : c == CG_CPUSET ? "cpu" : ctrl);
     if (c >= 0 && !(cg->h[cg->unified].ctrls & CG_BIT(c))) {
       _cleanup_free_ char *host = describe_host(cg);
