@@ -322,6 +322,23 @@ Mems_allowed_list:	0"
     assert_equal "$(echo $tail)" 0 "cgroup directories below the container's"
 }
 
+@test "placement: no cgroup namespace: a hierarchy listed in /proc/self/cgroup but mounted nowhere is left out" {
+    [ "$(host_mode)" != unified ] || skip "no cgroup v1 on this host"
+    remove_namespace cgroup
+    # A named hierarchy that outlives its mount (a cgroup in it keeps it): every process
+    # lists it, nothing shows it. Gone again at the end of the test.
+    local mnt=$BATS_TEST_TMPDIR/hier
+    mkdir "$mnt"
+    mount -t cgroup -o none,name=hulltestgone cgroup "$mnt"
+    mkdir "$mnt/keep"
+    umount "$mnt"
+    set_args sh -c 'grep -c hulltestgone /proc/self/cgroup; ls /sys/fs/cgroup | grep -c hulltestgone; true'
+    run_container c1
+    mount -t cgroup -o none,name=hulltestgone cgroup "$mnt" && rmdir "$mnt/keep" && umount "$mnt"
+    assert_success
+    assert_equal "${lines[*]}" "1 0" "listed, not mounted"
+}
+
 @test "cpu.realtimeRuntime: SCHED_FIFO needs a real-time budget in the cgroup" {
     needs_controller cpu
     [ -e "$(hier_mount "$(ctrl_hier cpu)")/cpu.rt_runtime_us" ] || skip "no RT group scheduling"

@@ -324,6 +324,18 @@ static herr bind_own_cgroup(int dirfd, const char *dir, const char *key, unsigne
   return remount_bind(mp.s, flags & ~(MS_REMOUNT | MS_BIND | MS_REC), dir);
 }
 
+/* Whether the runtime sees hierarchy `key` mounted: one listed in
+ * /proc/self/cgroup may be mounted nowhere here (a tool mounted it for a
+ * while), and there is nothing to bind then; runc skips those too. */
+static bool hierarchy_mounted(const char *key)
+{
+  _cleanup_free_ char *dir = NULL;
+  herr e = cgroup_own_dir(key, &dir);
+  bool missing = e && herr_errnum(e) == ENOENT;
+  herr_free(e);
+  return !missing;
+}
+
 /* "cpu,cpuacct" is reached as cpu and cpuacct too, as on the host (and runc). */
 static herr link_comounted(int dirfd, const char *dir)
 {
@@ -369,6 +381,10 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, const st
     } else {
       dir = ctrls;
       snprintf(data, sizeof(data), "%s", ctrls);
+    }
+    if (!env->own_cgroupns && !hierarchy_mounted(ctrls)) {
+      log_debug("cgroup/%s: the hierarchy is not mounted here, left out", dir);
+      continue;
     }
     if (mkdirat(dirfd, dir, 0755) < 0 && errno != EEXIST)
       return herr_sys("mkdir cgroup/%s", dir);
