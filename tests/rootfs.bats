@@ -255,6 +255,17 @@ type=p major=0 minor=0 mode=0644 uid=0 gid=0"
 in-rootfs"
 }
 
+@test "--no-pivot: the runtime's /proc and /sys are gone, so no unmasked procfs or sysfs can be mounted (runc)" {
+    jq_edit '.process.capabilities.bounding += ["CAP_SETFCAP"] | .process.capabilities.permitted += ["CAP_SETFCAP"]'
+    set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo proc-mounted;
+                                  mount -t sysfs none /sys && echo sysfs-mounted; true'
+    run hull run --no-pivot --bundle "$BUNDLE" c1
+    assert_success
+    refute_output_contains "proc-mounted"
+    refute_output_contains "sysfs-mounted"
+    assert_output_contains "mount: permission denied"
+}
+
 @test "root.path: relative to the bundle (other name) and absolute both work" {
     mv "$BUNDLE/rootfs" "$BUNDLE/myroot"
     echo the-root >"$BUNDLE/myroot/marker"
