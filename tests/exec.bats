@@ -50,6 +50,15 @@ exec_out() {
     assert_output x
 }
 
+@test "exec: a user namespace whose maps leave out the overflow id 65534 (runc's 0-65533) can be joined" {
+    enable_userns
+    jq_edit '.linux.uidMappings[0].size = 65534 | .linux.gidMappings[0].size = 65534'
+    start_loop
+    exec_out c1 id -u
+    assert_success
+    assert_output 0
+}
+
 @test "exec: joins every namespace of the container, including user, cgroup and time" {
     enable_userns
     add_namespace cgroup
