@@ -92,7 +92,7 @@ cgroup2_root() {
 
 # kill_cgroup DIR: every process in the cgroup DIR (and below), then DIR.
 kill_cgroup() {
-    local dir=$1 i pid
+    local dir=$1 pid
     [ -d "$dir" ] || return 0
     if [ -e "$dir/cgroup.kill" ]; then
         echo 1 >"$dir/cgroup.kill" 2>/dev/null || true
@@ -101,7 +101,7 @@ kill_cgroup() {
             kill -9 "$pid" 2>/dev/null || true
         done
     fi
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
         [ -d "$dir" ] || return 0
         sleep 0.1
