@@ -303,13 +303,9 @@ static herr mount_fs_at(const char *source, const char *target, const char *type
   return NULL;
 }
 
-/* A user namespace may not mount a cgroup v1 hierarchy (nor cgroup2 without
- * a cgroup namespace of its own): bind the runtime's own cgroup of that
- * hierarchy instead, as runc does rootless. */
-static herr bind_own_cgroup(int dirfd, const char *dir, const char *key, unsigned long flags)
+/* Bind `source`, a cgroup directory of the host, at cgroup/`dir`. */
+static herr bind_cgroup_dir(int dirfd, const char *dir, const char *source, unsigned long flags)
 {
-  _cleanup_free_ char *source = NULL;
-  TRY(cgroup_own_dir(key, &source));
   _cleanup_close_ int sub = openat(dirfd, dir, O_PATH | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
   if (sub < 0)
     return herr_sys("open cgroup/%s", dir);
@@ -322,18 +318,6 @@ static herr bind_own_cgroup(int dirfd, const char *dir, const char *key, unsigne
     return herr_sys("open cgroup/%s", dir);
   struct fd_path mp = fd_path(mnt);
   return remount_bind(mp.s, flags & ~(MS_REMOUNT | MS_BIND | MS_REC), dir);
-}
-
-/* Whether the runtime sees hierarchy `key` mounted: one listed in
- * /proc/self/cgroup may be mounted nowhere here (a tool mounted it for a
- * while), and there is nothing to bind then; runc skips those too. */
-static bool hierarchy_mounted(const char *key)
-{
-  _cleanup_free_ char *dir = NULL;
-  herr e = cgroup_own_dir(key, &dir);
-  bool missing = e && herr_errnum(e) == ENOENT;
-  herr_free(e);
-  return !missing;
 }
 
 /* "cpu,cpuacct" is reached as cpu and cpuacct too, as on the host (and runc). */
@@ -349,12 +333,61 @@ static herr link_comounted(int dirfd, const char *dir)
   return NULL;
 }
 
+/* One hierarchy of /proc/self/cgroup (`ctrls`: "memory", "cpu,cpuacct",
+ * "name=systemd", "" for cgroup2) at cgroup/DIR.  With a cgroup namespace of
+ * its own, the hierarchy mounted there is rooted at the container's cgroup.
+ * Without one (podman's and Docker's default on v1) a mount would show the
+ * host's whole tree: the container's own cgroup directory is bound there
+ * instead, as runc does, so that its memory.limit_in_bytes is the limit; a
+ * hierarchy the host has not mounted (which then holds no cgroup of the
+ * container) is left out, as runc shows only the mounted ones.  A user
+ * namespace may not mount a v1 hierarchy (nor cgroup2 without a cgroup
+ * namespace): the own directory is bound then too. */
+static herr mount_hierarchy(int dirfd, const char *ctrls, unsigned long flags,
+                            const struct mount_env *env)
+{
+  const char *dir = ctrls;
+  const char *type = "cgroup";
+  char data[256];
+  snprintf(data, sizeof(data), "%s", ctrls);
+  if (!*ctrls) {
+    dir = "unified";
+    type = "cgroup2";
+  } else if (!strncmp(ctrls, "name=", 5)) {
+    dir = ctrls + 5;
+    snprintf(data, sizeof(data), "none,%s", ctrls);
+  }
+  _cleanup_free_ char *own = NULL;
+  if (!env->own_cgroupns) {
+    herr e = cgroup_own_dir(ctrls, &own);
+    if (e && herr_errnum(e) == ENOENT) {
+      log_debug("cgroup/%s: not mounted on the host, left out", dir);
+      herr_free(e);
+      return NULL;
+    }
+    TRY(e);
+  }
+  if (mkdirat(dirfd, dir, 0755) < 0 && errno != EEXIST)
+    return herr_sys("mkdir cgroup/%s", dir);
+  if (env->own_cgroupns) {
+    _cleanup_close_ int sub = openat(dirfd, dir, O_PATH | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
+    if (sub < 0)
+      return herr_sys("open cgroup/%s", dir);
+    struct fd_path p = fd_path(sub);
+    herr e = mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL);
+    if (!e)
+      return link_comounted(dirfd, dir);
+    if (!(herr_errnum(e) == EPERM && env->in_userns))
+      return herr_wrap(e, "cgroup/%s", dir);
+    herr_free(e);
+    TRY(cgroup_own_dir(ctrls, &own));
+  }
+  TRY(bind_cgroup_dir(dirfd, dir, own, flags));
+  return link_comounted(dirfd, dir);
+}
+
 /* cgroup mounts: cgroup2 on a unified host; on v1/hybrid hosts a tmpfs with
- * one directory per hierarchy of this process, like runc: with a cgroup
- * namespace of its own the hierarchy mounted there shows the container's
- * cgroup as its root; without one (podman's and Docker's default on v1) a
- * mount would show the host's whole tree, so the container's own cgroup
- * directory is bound there instead (its memory.limit_in_bytes is the limit). */
+ * one directory per hierarchy of this process, like runc. */
 static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, const struct mount_env *env)
 {
   _cleanup_free_ char *text = NULL;
@@ -367,42 +400,7 @@ static herr mount_cgroup_v1_hierarchies(int dirfd, unsigned long flags, const st
     if (!c2)
       continue;
     *c2 = '\0';
-    const char *ctrls = c1 + 1;
-    const char *dir;
-    const char *type = "cgroup";
-    char data[256];
-    if (!*ctrls) {
-      dir = "unified";
-      type = "cgroup2";
-      data[0] = '\0';
-    } else if (!strncmp(ctrls, "name=", 5)) {
-      dir = ctrls + 5;
-      snprintf(data, sizeof(data), "none,%s", ctrls);
-    } else {
-      dir = ctrls;
-      snprintf(data, sizeof(data), "%s", ctrls);
-    }
-    if (!env->own_cgroupns && !hierarchy_mounted(ctrls)) {
-      log_debug("cgroup/%s: the hierarchy is not mounted here, left out", dir);
-      continue;
-    }
-    if (mkdirat(dirfd, dir, 0755) < 0 && errno != EEXIST)
-      return herr_sys("mkdir cgroup/%s", dir);
-    _cleanup_close_ int sub = openat(dirfd, dir, O_PATH | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
-    if (sub < 0)
-      return herr_sys("open cgroup/%s", dir);
-    struct fd_path p = fd_path(sub);
-    herr e = NULL;
-    if (env->own_cgroupns)
-      e = mount_fs_at("cgroup", p.s, type, flags, *data ? data : NULL);
-    if (!env->own_cgroupns || (e && herr_errnum(e) == EPERM && env->in_userns)) {
-      herr_free(e);
-      e = bind_own_cgroup(dirfd, dir, ctrls, flags);
-    }
-    if (!e)
-      e = link_comounted(dirfd, dir);
-    if (e)
-      return herr_wrap(e, "cgroup/%s", dir);
+    TRY(mount_hierarchy(dirfd, c1 + 1, flags, env));
   }
   return NULL;
 }

@@ -250,7 +250,7 @@ wait_file() {
 # ---- bundles ------------------------------------------------------------------------
 
 # make_bundle [DIR]: a fresh bundle (default $BUNDLE), copied from a template built once
-# per bats run with mkbundle.sh. config.json is `hull spec` with process.args ["sh"].
+# per bats run with mkbundle.sh. config.json is `hull spec --no-terminal` with process.args ["sh"].
 make_bundle() {
     local dir=${1:-$BUNDLE}
     local template=$BATS_RUN_TMPDIR/bundle-template

@@ -3,7 +3,8 @@
 #
 #   DIR/rootfs       busybox-static + relative applet symlinks in /bin, /bin/hullcheck,
 #                    empty proc sys dev tmp etc run, /etc/passwd and /etc/group (root, user 1000)
-#   DIR/config.json  `$HULL spec` output, process.args set to ["sh"] and terminal off
+#   DIR/config.json  `$HULL spec --no-terminal` output (runc's default without a
+#                    terminal), process.args set to ["sh"]
 #
 # Environment: HULL (the runtime binary), HULLCHECK (the static helper), BUSYBOX (optional,
 # default: the host's busybox, which must be statically linked).
@@ -71,7 +72,7 @@ EOF
 
 [ -x "$HULL" ] || die "HULL ($HULL) is not built"
 rm -f "$dir/config.json"
-"$HULL" spec --bundle "$dir" || die "$HULL spec failed"
+"$HULL" spec --no-terminal --bundle "$dir" || die "$HULL spec failed"
 tmp=$dir/config.json.tmp
-jq '.process.args = ["sh"] | .process.terminal = false' "$dir/config.json" >"$tmp"
+jq '.process.args = ["sh"]' "$dir/config.json" >"$tmp"
 mv "$tmp" "$dir/config.json"
