@@ -49,6 +49,8 @@ static const struct argp_option global_options[] = {
   { "log-format", OPT_LOG_FORMAT, "FORMAT", 0, "format of --log: text or json", 0 },
   { "debug", OPT_DEBUG, NULL, 0, "log debug messages", 0 },
   { "systemd-cgroup", OPT_SYSTEMD_CGROUP, NULL, 0, "manage cgroups through systemd", 0 },
+  /* -h as runc takes it (argp's own short form is -?). */
+  { NULL, 'h', NULL, OPTION_HIDDEN, "give this help list", 0 },
   { 0 },
 };
 
@@ -80,6 +82,9 @@ static error_t parse_global(int key, char *arg, struct argp_state *state)
     break;
   case OPT_SYSTEMD_CGROUP:
     a->g.systemd_cgroup = true;
+    break;
+  case 'h':
+    argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
     break;
   case ARGP_KEY_ARG:
     /* The command: leave the rest of argv to it. */
@@ -239,6 +244,10 @@ int main(int argc, char **argv)
       return cmd_fail(e);
   }
   const char *name = argv[a.cmd_index];
+  /* `hull CMD -h`, as runc takes it: the command's --help. */
+  bool help = a.cmd_index + 1 < argc && !strcmp(argv[a.cmd_index + 1], "-h");
+  if (help)
+    argv[a.cmd_index + 1] = "--help";
   for (size_t i = 0; i < N_COMMANDS; i++) {
     if (!strcmp(commands[i].name, name)) {
       /* argp names the program in its messages: "hull state: ...". */
@@ -251,5 +260,7 @@ int main(int argc, char **argv)
       return rc;
     }
   }
+  if (help)
+    return cmd_fail(herr_new("No help topic for '%s' (see hull --help)", name));
   return cmd_fail(herr_new("unknown command \"%s\" (see hull --help)", name));
 }

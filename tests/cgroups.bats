@@ -348,6 +348,10 @@ Mems_allowed_list:	0"
     set_args sh -c 'ls /sys/fs/cgroup; cat /sys/fs/cgroup/memory/memory.limit_in_bytes >/dev/null && echo memory-ok'
     run_container c1
     kill $holder; wait $holder 2>/dev/null || true
+    # The hierarchy goes once no mount holds it: wait, so that no later test (nor
+    # another runtime's container) meets it lingering.
+    local tries=50
+    while grep -q net_cls /proc/self/cgroup && [ $((tries -= 1)) -gt 0 ]; do sleep 0.1; done
     assert_success
     assert_output_contains memory-ok
     [[ "$output" != *net_cls* ]] || fail "net_cls shown though hull's mount namespace has no such mount: $output"
@@ -412,7 +416,8 @@ Mems_allowed_list:	0"
     dev=$(make_loop_device)
     majmin=$(lsblk -dno MAJ:MIN "$dev" | tr -d ' ')
     jq_edit --argjson maj "${majmin%:*}" --argjson min "${majmin#*:}" \
-        '.linux.devices = [{path: "/dev/hullloop", type: "b", major: $maj, minor: $min}]'
+        '.linux.devices = [{path: "/dev/hullloop", type: "b", major: $maj, minor: $min}]
+       | .linux.resources.devices += [{allow: true, type: "b", major: $maj, minor: $min, access: "r"}]'
     set_args dd if=/dev/hullloop of=/dev/null bs=64k count=32 iflag=direct
     local start end
     start=$(date +%s%N)
@@ -514,7 +519,7 @@ lo 5"
     jq_edit '.linux.resources.unified = {"memory.high": "50000000"}'
     run_hull run --bundle "$BUNDLE" c1
     assert_failure
-    assert_output_contains 'linux.resources.unified["memory.high"]: the memory controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.memory instead)'
+    assert_output_contains 'linux.resources.unified["memory.high"]: invalid configuration: the memory controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.memory instead)'
     jq_edit '.linux.resources.unified = {"cgroup.max.descendants": "2"}'
     set_args sleep 100
     create_container c1
@@ -566,12 +571,18 @@ ok"
     assert_output_contains 'linux.resources.devices[0].access: "rwx" is not made of r, w and m'
 }
 
-@test "devices: after a deny-all, the nodes of linux.devices and the default devices stay usable" {
+@test "devices: after a deny-all the default devices stay usable; a node of linux.devices only with a rule (runc)" {
     needs_controller devices
     jq_edit '.linux.devices = [{path: "/dev/hullloopctl", type: "c", major: 10, minor: 237}]
            | .linux.resources.devices = [{allow: false, access: "rwm"}]'
     set_args sh -c 'hullcheck open /dev/hullloopctl rw; hullcheck open /dev/zero r; hullcheck open /dev/full w'
     run_container c1
+    assert_output "EPERM
+ok
+ok"
+    # An allow rule for it, as Docker and podman send with --device.
+    jq_edit '.linux.resources.devices += [{allow: true, type: "c", major: 10, minor: 237, access: "rw"}]'
+    run_container c2
     assert_output "ok
 ok
 ok"
@@ -647,6 +658,33 @@ ok"
     done
 }
 
+@test "an existing frozen cgroupsPath is refused before anything is made, and left as it was" {
+    local hier mnt dir
+    hier=$(ctrl_hier freezer)
+    [ -n "$hier" ] || hier=unified
+    mnt=$(hier_mount "$hier")
+    dir=$mnt/hulltest-abs/frozen
+    mkdir -p "$dir"
+    if [ "$hier" = unified ]; then echo 1 >"$dir/cgroup.freeze"; else echo FROZEN >"$dir/freezer.state"; fi
+    jq_edit '.linux.cgroupsPath = "/hulltest-abs/frozen"'
+    set_args true
+    run timeout 30 "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c1
+    assert_failure 1
+    assert_output_contains "container's cgroup unexpectedly frozen"
+    [ -d "$dir" ] || fail "the frozen cgroup was removed"
+    run_hull list -q
+    assert_output ""
+}
+
+@test "a cgroupsPath that holds processes already gets runc's warning, and the container runs" {
+    jq_edit '.linux.cgroupsPath = "/hulltest-abs/shared"'
+    set_args sleep 100
+    start_detached c1
+    run_hull_detached create --bundle "$BUNDLE" c2
+    assert_success
+    [[ $stderr == *"container's cgroup is not empty: 1 process(es) found"* ]] || fail "no warning: $stderr"
+}
+
 @test "ps: json lists the cgroup's pids; the table filters ps -ef, or ps with -- ARGS" {
     set_args sh -c 'sleep 100 & sleep 101'
     start_detached c1
@@ -672,6 +710,30 @@ ok"
     run_hull ps c1 -- -o comm
     assert_failure
     assert_output_contains "no PID column"
+}
+
+@test "ps: a stopped container has no processes: the header alone, or [] (runc)" {
+    set_args true
+    start_detached c1
+    wait_status c1 stopped
+    run_hull ps c1
+    assert_success
+    assert_equal "${#lines[@]}" 1 "lines"
+    assert_equal "$(awk '{ print $2 }' <<<"$output")" PID header
+    run_hull ps --format json c1
+    assert_success
+    assert_output "[]"
+}
+
+@test "ps: options after the id go to ps without --, as runc takes them (ps ID -e -x)" {
+    set_args sleep 100
+    start_detached c1
+    run_hull ps c1 -e -x
+    assert_success
+    # ps -e -x: PID TTY STAT TIME COMMAND, not -ef's UID first.
+    assert_equal "$(echo "$output" | head -1 | awk '{ print $1, $3 }')" "PID STAT" header
+    assert_output_contains "sleep 100"
+    assert_equal "$(echo "$output" | wc -l)" 2 "lines"
 }
 
 # ---- update ---------------------------------------------------------------------------

@@ -50,6 +50,15 @@ exec_out() {
     assert_output x
 }
 
+@test "exec: a user namespace whose maps leave out the overflow id 65534 (runc's 0-65533) can be joined" {
+    enable_userns
+    jq_edit '.linux.uidMappings[0].size = 65534 | .linux.gidMappings[0].size = 65534'
+    start_loop
+    exec_out c1 id -u
+    assert_success
+    assert_output 0
+}
+
 @test "exec: joins every namespace of the container, including user, cgroup and time" {
     enable_userns
     add_namespace cgroup
@@ -131,7 +140,7 @@ exec_out() {
     assert_success
     exec_out c1 echo hi
     assert_failure
-    assert_output_contains 'container "c1" is paused'
+    assert_output_contains 'container "c1" is paused: cannot exec in a paused container'
     local out=$BATS_TEST_TMPDIR/late.out
     hull exec --ignore-paused c1 echo ran-after-resume >"$out" 2>&1 &
     local execpid=$!
@@ -153,14 +162,26 @@ exec_out() {
 @test "exec: a missing program says 'not found' (podman: 127), a non-executable one 'permission denied' (126)" {
     start_loop
     exec_out c1 no-such-program
-    assert_failure
+    assert_failure 255
     assert_output_contains 'executable file not found in $PATH'
     exec_out c1 /no/such/file
-    assert_failure
+    assert_failure 255
     assert_output_contains 'No such file or directory'
     exec_out c1 /etc/passwd
-    assert_failure
+    assert_failure 255
     assert_output_contains 'Permission denied'
+}
+
+@test "exec: exits 255 when it cannot run the process (runc's code), whatever failed" {
+    start_loop
+    exec_out --pid-file /non-existent/directory c1 true
+    assert_failure 255
+    assert_output_contains '--pid-file /non-existent/directory'
+    exec_out no_such_container true
+    assert_failure 255
+    # The process's own status is passed through, 255 only for hull's failures.
+    exec_out c1 sh -c 'exit 42'
+    assert_failure 42
 }
 
 @test "exec: --log --log-format json gets the error as a JSON line (what conmon reads)" {
@@ -172,6 +193,21 @@ exec_out() {
     line=$(tail -n1 "$log")
     assert_equal "$(jq -r .level <<<"$line")" error level
     [[ $(jq -r .msg <<<"$line") == *'executable file not found in $PATH'* ]] || fail "msg: $line"
+}
+
+@test "exec: --debug prints runc's debug lines (level=debug, the steps), to --log when given" {
+    start_loop
+    run --separate-stderr "$HULL" --root "$ROOT" --debug exec c1 true
+    assert_success
+    local step
+    for step in "nsexec container setup" "child process in init()" "setns_init: about to exec"; do
+        grep -q "^time=\".*\" level=debug msg=\"$step" <<<"$stderr" || fail "no debug line \"$step\" in: $stderr"
+    done
+    local log=$BATS_TEST_TMPDIR/hull.log
+    run --separate-stderr "$HULL" --root "$ROOT" --debug --log "$log" exec c1 true
+    assert_success
+    [[ $stderr != *level=debug* ]] || fail "debug lines on stderr with --log: $stderr"
+    grep -q '^time=".*" level=debug msg="setns_init: about to exec' "$log" || fail "log: $(cat "$log")"
 }
 
 # ---- process settings --------------------------------------------------------------------

@@ -113,6 +113,14 @@ log_line() {
     assert_match "$(log_line startContainer)" " pid=1 " startContainer
 }
 
+@test "createContainer hooks run in the rootfs directory (runc's cwd: hooks use ./lib)" {
+    add_hook createContainer /bin/sh sh -c 'pwd >"$1"; ls -d ./bin >>"$1"' sh "$LOG"
+    set_args true
+    create_container c1
+    assert_equal "$(cat "$LOG")" "$BUNDLE/rootfs
+./bin" "the hook's cwd"
+}
+
 @test "createContainer and startContainer run in the container's namespaces, the others in the runtime's" {
     # shellcheck disable=SC2086
     add_recording_hooks $ALL_HOOKS

@@ -178,6 +178,24 @@ LOOP='trap "exit 0" TERM; while :; do sleep 0.1; done'
     assert_output ""
 }
 
+@test "run --keep: the stopped container stays, with its cgroup, until delete" {
+    set_args sh -c 'exit 3'
+    jq_edit '.linux.cgroupsPath = "/hull-test-keep-'"$$"'"'
+    run_hull run --keep --bundle "$BUNDLE" c1
+    assert_failure 3
+    run_hull state c1
+    assert_success
+    assert_equal "$(jq -r .status <<<"$output")" stopped status
+    local pids=/sys/fs/cgroup/pids/hull-test-keep-$$
+    [ -d /sys/fs/cgroup/pids ] || pids=/sys/fs/cgroup/hull-test-keep-$$
+    [ -d "$pids" ] || fail "the cgroup $pids is gone"
+    run_hull delete c1
+    assert_success
+    run_hull state c1
+    assert_failure
+    [ ! -d "$pids" ] || fail "the cgroup $pids outlived delete"
+}
+
 @test "run: SIGTERM sent to hull is forwarded to the container" {
     set_args sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done'
     "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c1 </dev/null >"$BATS_TEST_TMPDIR/run.out" 2>&1 &
@@ -224,6 +242,35 @@ LOOP='trap "exit 0" TERM; while :; do sleep 0.1; done'
     # runc's words: containerd's shim reads them as "the process already exited", which
     # a kill racing the exit (CRI's StopContainer) must not turn into a failure.
     assert_output_contains "container not running"
+}
+
+@test "kill --all of a stopped container, and signal 0, succeed as with runc (nothing left to signal)" {
+    set_args sh -c "$LOOP"
+    start_detached c1
+    run_hull kill c1 0
+    assert_success
+    assert_equal "$(hull state c1 | jq -r .status)" running status
+    run_hull kill c1 KILL
+    assert_success
+    wait_status c1 stopped
+    run_hull kill --all c1 0
+    assert_success
+    run_hull kill --all c1 KILL
+    assert_success
+    # Without --all the spec's rule holds: a stopped container cannot be signalled.
+    run_hull kill c1 0
+    assert_failure
+}
+
+@test "list --format json: runc's one line, with ociVersion, rootfs and the rest" {
+    set_args sleep 100
+    start_detached c1
+    run_hull list --format json
+    assert_success
+    assert_equal "${#lines[@]}" 1 "lines of output"
+    assert_equal "$(jq -r '.[0] | [.ociVersion != "", .id, .status, .bundle, .rootfs] | join(" ")' <<<"$output")" \
+        "true c1 running $BUNDLE $BUNDLE/rootfs" "fields"
+    assert_match "$output" '^\[\{"ociVersion":"[0-9.]+[^"]*","id":"c1","pid":[1-9][0-9]*,"status":"running","bundle"' "order"
 }
 
 @test "create --pid-file: the file holds the container's pid" {
@@ -396,10 +443,54 @@ spec_matches_runc() {
     assert_match "$output" '[0-9]+\.[0-9]+\.[0-9]+' "--version output"
 }
 
+@test "-h is help, as runc takes it: hull -h, hull CMD -h; an unknown command's -h has runc's words" {
+    run "$HULL" -h
+    assert_success
+    assert_output_contains "Usage: hull"
+    local cmd
+    for cmd in create start state kill delete run list exec pause resume update ps events spec; do
+        run "$HULL" "$cmd" -h
+        assert_success
+        assert_output_contains "Usage: hull $cmd"
+    done
+    run "$HULL" foo -h
+    assert_failure
+    assert_output_contains "No help topic for 'foo'"
+    # Only right after the command: a program's own -h stays the program's.
+    set_args sh -c "$LOOP"
+    start_detached c1
+    run_hull exec c1 echo -h
+    assert_success
+    assert_output "-h"
+}
+
 @test "an unknown command fails with a hull: message" {
     run_hull frobnicate
     assert_failure
     assert_output_contains "hull:"
+}
+
+@test "--debug: runc's debug lines (level=debug, the set-up steps) on stderr, or only in --log" {
+    set_args echo hi
+    run --separate-stderr "$HULL" --root "$ROOT" --debug run --bundle "$BUNDLE" c1
+    assert_success
+    assert_equal "$output" hi stdout
+    local step
+    for step in "nsexec container setup" "child process in init()" "init: closing the pipe to signal completion"; do
+        grep -q "^time=\".*\" level=debug msg=\"$step" <<<"$stderr" || fail "no debug line \"$step\" in: $stderr"
+    done
+
+    # With --log the debug lines go there, in the same form, and not to stderr.
+    local log=$BATS_TEST_TMPDIR/hull.log
+    run --separate-stderr "$HULL" --root "$ROOT" --debug --log "$log" run --bundle "$BUNDLE" c2
+    assert_success
+    [[ $stderr != *level=debug* ]] || fail "debug lines on stderr with --log: $stderr"
+    grep -q '^time=".*" level=debug msg="child process in init()' "$log" || fail "log: $(cat "$log")"
+
+    # Without --debug, none.
+    run --separate-stderr "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c3
+    assert_success
+    [[ $stderr != *level=debug* ]] || fail "debug lines without --debug: $stderr"
 }
 
 @test "--log F --log-format json: an error is a JSON line with level, msg and time" {

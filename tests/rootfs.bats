@@ -114,6 +114,49 @@ ok"
         "$expected" "type major minor of null zero full random urandom tty"
 }
 
+@test "a read-only /dev tmpfs with /dev/pts (and the devices) below it: ro once set up, as runc makes it" {
+    jq_edit '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+    in_container sh -c 'grep "^tmpfs /dev " /proc/mounts; grep -c "^devpts /dev/pts " /proc/mounts;
+                        echo x >/dev/null && echo null-ok; hullcheck write /dev/newfile'
+    assert_match "${lines[0]}" '^tmpfs /dev tmpfs ro,' "/dev's mount"
+    assert_equal "${lines[1]}" 1 "/dev/pts mounted"
+    assert_equal "${lines[2]}" null-ok "/dev/null"
+    assert_equal "${lines[3]}" EROFS "a new file in /dev"
+}
+
+@test "proc or sysfs whose destination is a symlink in the image is refused (runc's error), nothing left" {
+    local t
+    for t in proc sys; do
+        rm -rf "${BUNDLE:?}/rootfs/$t"
+        ln -s /symlink "$BUNDLE/rootfs/$t"
+        set_args true
+        run_hull run --bundle "$BUNDLE" c1
+        assert_failure
+        assert_output_contains "/$t is a symlink"
+        assert_output_contains "must be mounted on ordinary directory"
+        run_hull list -q
+        assert_output ""
+        rm "$BUNDLE/rootfs/$t"
+        mkdir "$BUNDLE/rootfs/$t"
+    done
+}
+
+@test "mounts: rro makes a bind mount read-only with its submounts, ro only the top, rnosuid too" {
+    local vol=$BATS_TEST_TMPDIR/vol
+    mkdir -p "$vol"
+    mount -t tmpfs none "$vol"
+    mkdir "$vol/sub"
+    mount -t tmpfs none "$vol/sub"
+    jq_edit '.root.readonly = false'
+    add_mount /ro bind "$vol" rbind ro
+    add_mount /rro bind "$vol" rbind rro
+    add_mount /rnosuid bind "$vol" rbind rnosuid
+    in_container sh -c 'for d in ro rro; do hullcheck write /$d/x; hullcheck write /$d/sub/x; done;
+                        grep " /rnosuid/sub " /proc/self/mountinfo | grep -c nosuid'
+    umount -R "$vol"
+    assert_equal "${lines[*]}" "EROFS ok EROFS EROFS 1" "ro, ro/sub, rro, rro/sub, rnosuid/sub nosuid"
+}
+
 @test "default devices work: /dev/null swallows, /dev/zero gives zeros, /dev/full is full" {
     in_container sh -c 'echo x >/dev/null && echo null-ok;
                         head -c 4 /dev/zero | od -An -tx1 | tr -d " ";
@@ -193,6 +236,13 @@ type=p major=0 minor=0 mode=0644 uid=0 gid=0"
     refute_output_contains "master:"
 }
 
+@test "rootfsPropagation unbindable: / inside is unbindable (made so once the rootfs is cloned)" {
+    jq_edit '.linux.rootfsPropagation = "unbindable"'
+    in_container awk '$5 == "/" { print }' /proc/self/mountinfo
+    assert_success
+    assert_output_contains " unbindable"
+}
+
 @test "--no-pivot: the container runs and host files are invisible" {
     local marker
     marker=$(mktemp /tmp/hull-marker.XXXXXX)
@@ -203,6 +253,17 @@ type=p major=0 minor=0 mode=0644 uid=0 gid=0"
     assert_success
     assert_output "ls: $marker: No such file or directory
 in-rootfs"
+}
+
+@test "--no-pivot: the runtime's /proc and /sys are gone, so no unmasked procfs or sysfs can be mounted (runc)" {
+    jq_edit '.process.capabilities.bounding += ["CAP_SETFCAP"] | .process.capabilities.permitted += ["CAP_SETFCAP"]'
+    set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo proc-mounted;
+                                  mount -t sysfs none /sys && echo sysfs-mounted; true'
+    run hull run --no-pivot --bundle "$BUNDLE" c1
+    assert_success
+    refute_output_contains "proc-mounted"
+    refute_output_contains "sysfs-mounted"
+    assert_output_contains "mount: permission denied"
 }
 
 @test "root.path: relative to the bundle (other name) and absolute both work" {

@@ -41,6 +41,21 @@ recv_start() {
     assert_output ""
 }
 
+@test "run -t, exec -t: the pty belongs to the process's user, group tty (devpts' gid=5), as runc gives it" {
+    jq_edit '.process.user = {"uid": 1000, "gid": 100}'
+    set_args sh -c 'stat -c %u:%g $(tty)'
+    in_script "$(hull_cmd) run --bundle $BUNDLE t1"
+    assert_success
+    assert_output_contains "1000:5"
+
+    jq_edit '.process.terminal = false'
+    set_args sleep 100
+    start_detached t2
+    in_script "$(hull_cmd) exec -t --user 1000:100 t2 sh -c 'stat -c %u:%g \$(tty)'"
+    assert_success
+    assert_output_contains "1000:5"
+}
+
 @test "run -t: what we type reaches the process, its output comes back, its status is ours" {
     set_args sh -c 'read a; read b; echo "got <$a> <$b>"; exit 9'
     SCRIPT_INPUT=$'first line\nsecond' in_script "$(hull_cmd) run --bundle $BUNDLE t1"

@@ -2,7 +2,7 @@
 #include "create_options.h"
 #include "id_arg.h"
 
-enum { OPT_PID_FILE = 1000, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE_FDS };
+enum { OPT_PID_FILE = 1000, OPT_CONSOLE_SOCKET, OPT_NO_PIVOT, OPT_NO_NEW_KEYRING, OPT_PRESERVE_FDS, OPT_KEEP };
 
 const struct argp_option create_options[] = {
   { "bundle", 'b', "DIR", 0, "bundle directory (default: the current directory)", 0 },
@@ -12,6 +12,7 @@ const struct argp_option create_options[] = {
   { "no-new-keyring", OPT_NO_NEW_KEYRING, NULL, 0, "keep the caller's session keyring", 0 },
   { "preserve-fds", OPT_PRESERVE_FDS, "N", 0, "pass fds 3 .. 3+N-1 to the container", 0 },
   { "detach", 'd', NULL, 0, "run only: return once the container has started", 0 },
+  { "keep", OPT_KEEP, NULL, 0, "run only: do not delete the container after it exits", 0 },
   { 0 },
 };
 
@@ -43,6 +44,9 @@ error_t create_options_parse(int key, char *arg, struct argp_state *state)
     return 0;
   case 'd':
     a->detach = true;
+    return 0;
+  case OPT_KEEP:
+    a->keep = true;
     return 0;
   default:
     return ARGP_ERR_UNKNOWN;

@@ -10,6 +10,7 @@
 struct create_args {
   struct create_opts opts;
   bool detach; /* run only */
+  bool keep;   /* run only */
   herr error;
 };
 

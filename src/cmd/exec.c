@@ -167,11 +167,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
   return 0;
 }
 
+enum { EXEC_FAILED_STATUS = 255 };
+
 static const struct argp argp = {
   options, parse_opt, "ID [ARGS...]",
   "Run a process in a running container: the program ARGS with the container's process "
   "settings, or the process described by --process.  hull exits with the process's status "
-  "(128+N when killed by signal N), or right away with --detach.",
+  "(128+N when killed by signal N), or right away with --detach; 255 when it cannot run it.",
   NULL, NULL, NULL,
 };
 
@@ -184,7 +186,11 @@ int cmd_exec(int argc, char **argv, struct global_opts *g)
   free(a.o.env);
   free(a.o.caps);
   free(a.o.additional_gids);
-  if (e)
-    return cmd_fail(herr_wrap(e, "exec"));
+  /* runc exits 255 when exec itself fails (bad --pid-file, no such program or
+   * container): callers tell that from any status the process could have. */
+  if (e) {
+    cmd_fail(herr_wrap(e, "exec"));
+    return EXEC_FAILED_STATUS;
+  }
   return status;
 }

@@ -1,6 +1,7 @@
 /* kill.c - `hull kill [--all] ID [SIGNAL]` (runtime.md "Kill"). */
 #include <argp.h>
 #include <signal.h>
+#include <string.h>
 #include <stdbool.h>
 
 #include "cmd.h"
@@ -53,7 +54,10 @@ int cmd_kill(int argc, char **argv, struct global_opts *g)
   struct kill_args a = { 0 };
   argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
   int signo = SIGTERM;
-  if (a.signal) {
+  /* Signal 0 checks that the container's processes exist, as kill(2)'s does. */
+  if (a.signal && !strcmp(a.signal, "0")) {
+    signo = 0;
+  } else if (a.signal) {
     herr e = signal_parse(a.signal, &signo);
     if (e)
       return cmd_fail(herr_wrap(e, "kill"));

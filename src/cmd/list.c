@@ -44,16 +44,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static const struct argp argp = { options, parse_opt, "", "List containers.", NULL, NULL, NULL };
 
+/* runc's form: one line, its fields in its order (scripts match on it). */
 static void print_json(const struct container_summary *l, size_t n)
 {
-  struct json_writer *w = jw_new(true);
+  struct json_writer *w = jw_new(false);
   jw_begin_array(w);
   for (size_t i = 0; i < n; i++) {
     jw_begin_object(w);
+    jw_kv_string(w, "ociVersion", l[i].ociVersion);
     jw_kv_string(w, "id", l[i].id);
     jw_kv_int(w, "pid", l[i].pid);
     jw_kv_string(w, "status", container_status_name(l[i].status));
     jw_kv_string(w, "bundle", l[i].bundle);
+    jw_kv_string(w, "rootfs", l[i].rootfs);
     jw_kv_string(w, "created", l[i].created);
     jw_kv_string(w, "owner", l[i].owner);
     jw_end_object(w);

@@ -49,10 +49,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
     a->json = !strcmp(arg, "json");
     return 0;
   case ARGP_KEY_ARG:
-    if (!a->id)
-      a->id = arg;
-    else
+    if (a->id) {
       push_arg(a, arg);
+      return 0;
+    }
+    /* Everything after the id is ps's, options included (`ps ID -e -x`,
+     * as runc takes them), with or without "--". */
+    a->id = arg;
+    for (; state->next < state->argc; state->next++)
+      if (strcmp(state->argv[state->next], "--") || a->n_ps > 1)
+        push_arg(a, state->argv[state->next]);
     return 0;
   case ARGP_KEY_END:
     if (!a->id)
@@ -64,7 +70,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-  options, parse_opt, "ID [-- PS-ARGS...]",
+  options, parse_opt, "ID [[--] PS-ARGS...]",
   "List the processes in a container's cgroup.\v"
   "With --format table (the default), ps(1) runs with PS-ARGS (default -ef) and only the "
   "header and the lines of the container's processes are printed.",

@@ -7,8 +7,9 @@
 
 static const struct argp argp = {
   create_options, create_options_parse, "ID",
-  "Create and start a container, wait for its process and delete it; hull exits with the "
-  "process's status (128+N when killed by signal N).",
+  "Create and start a container, wait for its process and delete it (unless --keep: it "
+  "stays, stopped, for state and delete); hull exits with the process's status (128+N when "
+  "killed by signal N).",
   NULL, NULL, NULL,
 };
 
@@ -19,7 +20,7 @@ int cmd_run(int argc, char **argv, struct global_opts *g)
   if (a.error)
     return cmd_fail(a.error);
   a.opts.systemd_cgroup = g->systemd_cgroup;
-  struct run_opts ro = { .create = a.opts, .detach = a.detach };
+  struct run_opts ro = { .create = a.opts, .detach = a.detach, .keep = a.keep };
   int status = 0;
   herr e = container_run(&ro, &status);
   if (e)

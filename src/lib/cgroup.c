@@ -888,7 +888,7 @@ static herr check_unified_keys(const struct cgroup *cg, const struct oci_resourc
       continue;
     int c = ctrl_by_name(ctrl, true);
     if (c >= 0 && cg->owner[c] >= 0 && !cg->h[cg->owner[c]].v2)
-      return herr_new("linux.resources.unified[\"%s\"]: the %s controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.%s instead)",
+      return herr_new("linux.resources.unified[\"%s\"]: invalid configuration: the %s controller is on a cgroup v1 hierarchy on this host, not on cgroup v2 (set it with linux.resources.%s instead)",
                       key, ctrl, c == CG_BLKIO ? "blockIO" : c == CG_CPUSET ? "cpu" : ctrl);
     if (c >= 0 && !(cg->h[cg->unified].ctrls & CG_BIT(c))) {
       _cleanup_free_ char *host = describe_host(cg);
@@ -974,6 +974,21 @@ static herr prepare_systemd(const char *given, const char *id, bool flag, char *
   return cgroup_systemd_check_running(what);
 }
 
+/* A cgroup that exists frozen would freeze the container's set-up and hang
+ * create: refused (in runc's words) before anything is made, so that the
+ * failed create leaves it as it was. */
+static herr refuse_frozen(struct cgroup *cg)
+{
+  struct cgroup_hier *h = cg_owner(cg, CG_FREEZER);
+  if (!h || access(h->dir, F_OK) < 0)
+    return NULL;
+  bool frozen = false;
+  TRY(h->be->frozen(h, &frozen));
+  if (frozen)
+    return herr_new("container's cgroup unexpectedly frozen (%s in %s): thaw it first", h->path, h->key);
+  return NULL;
+}
+
 herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx, bool systemd,
                     struct cgroup **out)
 {
@@ -997,6 +1012,8 @@ herr cgroup_prepare(const char *id, const char *root, const struct oci_linux *lx
   }
   if (!e)
     e = keep_only_delegated(cg, lx);
+  if (!e)
+    e = refuse_frozen(cg);
   if (!e && lx && lx->resources)
     e = check_controllers(cg, lx->resources);
   if (e) {
@@ -1021,6 +1038,19 @@ static herr check_default_unused(struct cgroup_hier *h)
   return NULL;
 }
 
+/* A cgroupsPath the config names may hold processes already (pods share
+ * one): worth a warning, in runc's words. */
+static void warn_if_not_empty(struct cgroup_hier *h)
+{
+  pid_t *pids = NULL;
+  size_t n = 0;
+  herr e = h->be->pids(h, &pids, &n);
+  free(pids);
+  herr_free(e);
+  if (n)
+    log_warning("cgroups: %s: container's cgroup is not empty: %zu process(es) found", h->path, n);
+}
+
 herr cgroup_create(struct cgroup *cg)
 {
   for (size_t i = 0; i < cg->n; i++) {
@@ -1028,6 +1058,8 @@ herr cgroup_create(struct cgroup *cg)
     TRY_WRAP(h->be->create(cg, h), "cgroups: create %s in %s", h->path, h->key);
     if (cg->default_path)
       TRY_WRAP(check_default_unused(h), "cgroups");
+    else if (i == 0)
+      warn_if_not_empty(h);
   }
   return NULL;
 }

@@ -69,8 +69,6 @@ struct cgroup_stats;
 /* What `apply` is given. */
 struct cgroup_apply {
   const struct oci_resources *r;     /* may be NULL: only the device defaults */
-  const struct oci_device *devices;  /* linux.devices: their nodes are allowed */
-  size_t n_devices;
   bool update;                       /* `hull update`: the given fields only */
   enum cgroup_apply_part {
     CG_APPLY_ALL,

@@ -4,12 +4,11 @@
  *
  * The rules, applied in this order (the later rule wins for the access bits
  * it names): deny everything; linux.resources.devices as given; then, as
- * runc appends them, allow the nodes of linux.devices, the default devices
- * of config-linux.md and mknod of any node (hull makes /dev's nodes from
- * inside the container, already in its cgroup).  Config-linux.md:
- * "Containers MAY NOT access any device node that is not either explicitly
- * referenced in the devices array or listed as being part of the default
- * devices". */
+ * runc appends them, allow the default devices of config-linux.md and mknod
+ * of any node (hull makes /dev's nodes from inside the container, already in
+ * its cgroup).  The nodes of linux.devices get no rule of their own, as with
+ * runc: the config's rules say whether they may be used (Docker and podman
+ * send an allow rule with each --device; a deny-all keeps them out). */
 #include "cgroup.h"
 
 #include <errno.h>
@@ -80,7 +79,7 @@ static herr user_rule(const struct oci_device_cgroup *d, size_t i, struct cgroup
 herr cgroup_device_rules(const struct cgroup_apply *a, struct cgroup_dev_rule **rules, size_t *n)
 {
   size_t n_user = a->r ? a->r->n_devices : 0;
-  size_t cap = 1 + n_user + a->n_devices + N_DEFAULT_RULES;
+  size_t cap = 1 + n_user + N_DEFAULT_RULES;
   struct cgroup_dev_rule *v = calloc(cap, sizeof(*v));
   if (!v)
     return herr_errno(ENOMEM, "device rules");
@@ -93,12 +92,6 @@ herr cgroup_device_rules(const struct cgroup_apply *a, struct cgroup_dev_rule **
       free(v);
       return e;
     }
-  }
-  for (size_t i = 0; i < a->n_devices; i++) {
-    const struct oci_device *d = &a->devices[i];
-    if (!d->type || (strcmp(d->type, "c") && strcmp(d->type, "u") && strcmp(d->type, "b")))
-      continue; /* a FIFO needs no rule */
-    v[k++] = (struct cgroup_dev_rule){ true, d->type[0] == 'b' ? 'b' : 'c', d->major, d->minor, RWM, -1 };
   }
   for (size_t i = 0; i < N_DEFAULT_RULES; i++)
     v[k++] = default_rules[i];

@@ -247,6 +247,11 @@ herr container_kill(const char *root, const char *id, int signo, bool all)
   TRY_WRAP(open_container(root, id, 0, &h), "kill");
   /* "container not running" is runc's wording, which containerd's shim looks for to
    * tell a kill that came too late (the process already exited) from a failure. */
+  /* --all (not in the spec) signals what is left in the container's cgroup:
+   * after it stopped, nothing, which is no error for runc (containerd's
+   * clean-up sends it). */
+  if (all && h.status == STATUS_STOPPED)
+    return NULL;
   if (h.status != STATUS_CREATED && h.status != STATUS_RUNNING && h.status != STATUS_PAUSED)
     return herr_new("kill: container \"%s\" is %s: container not running (only a created, running or paused container can be signalled)",
                     id, container_status_name(h.status));
@@ -432,6 +437,8 @@ herr container_run(const struct run_opts *o, int *exit_status)
   }
   install_forwarding(pid);
   e = pty >= 0 ? terminal_relay(pty, pid, exit_status) : wait_exit(pid, exit_status);
+  if (o->keep)
+    return e;
   herr d = container_delete(o->create.root, o->create.id, true);
   if (e) {
     herr_free(d);
@@ -455,10 +462,12 @@ static bool summarize(const char *root, const char *id, struct container_summary
     herr_free(e);
     return false;
   }
+  out->ociVersion = xstrdup(h.st->ociVersion ? h.st->ociVersion : "");
   out->id = xstrdup(id);
   out->pid = h.status == STATUS_STOPPED ? 0 : (pid_t)h.st->pid;
   out->status = h.status;
   out->bundle = xstrdup(h.st->bundle);
+  out->rootfs = xstrdup(h.st->rootfs ? h.st->rootfs : "");
   out->created = xstrdup(h.st->created ? h.st->created : "");
   out->owner = xstrdup(h.st->owner ? h.st->owner : "");
   return true;
@@ -497,8 +506,10 @@ herr container_list(const char *root, struct container_summary **out, size_t *n)
 void container_list_free(struct container_summary *list, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
+    free(list[i].ociVersion);
     free(list[i].id);
     free(list[i].bundle);
+    free(list[i].rootfs);
     free(list[i].created);
     free(list[i].owner);
   }
@@ -550,17 +561,9 @@ herr container_update(const char *root, const char *id, const struct oci_resourc
 {
   _cleanup_handle_ struct handle h;
   struct cgroup *cg = NULL;
-  _cleanup_config_ struct oci_config *cfg = NULL;
   herr e = open_with_cgroup(root, id, LOCK_EX, "update", &h, &cg);
-  /* New device rules keep the nodes of linux.devices allowed. */
-  if (!e)
-    e = herr_wrap(load_config_copy(&h, &cfg), "update");
   if (!e) {
-    const struct oci_linux *lx = cfg->linux_;
-    struct cgroup_apply a = {
-      .r = r, .update = true,
-      .devices = lx ? lx->devices : NULL, .n_devices = lx ? lx->n_devices : 0,
-    };
+    struct cgroup_apply a = { .r = r, .update = true };
     /* systemd first: it would otherwise write its old values back later. */
     if (cgroup_is_systemd(cg))
       e = herr_wrap(cgroup_systemd_update(cg, r), "update container \"%s\"", id);
@@ -582,6 +585,13 @@ herr container_update_intel_rdt(const char *root, const char *id, const char *l3
 
 herr container_pids(const char *root, const char *id, pid_t **pids, size_t *n)
 {
+  *pids = NULL;
+  *n = 0;
+  /* A stopped container has no processes: an empty list, as runc gives. */
+  enum container_status status;
+  TRY_WRAP(container_status(root, id, &status), "ps");
+  if (status == STATUS_STOPPED)
+    return NULL;
   _cleanup_handle_ struct handle h;
   struct cgroup *cg = NULL;
   herr e = open_with_cgroup(root, id, 0, "ps", &h, &cg);

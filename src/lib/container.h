@@ -41,16 +41,19 @@ herr container_delete(const char *root, const char *id, bool force);
 struct run_opts {
   struct create_opts create;
   bool detach;
+  bool keep; /* leave the stopped container (and its cgroup) for `delete` */
 };
 /* Create, start and (unless detached) wait; `exit_status` is the process's
  * exit code, or 128+N when a signal N killed it.  Signals to hull are forwarded. */
 herr container_run(const struct run_opts *o, int *exit_status);
 
 struct container_summary {
+  char *ociVersion;
   char *id;
   pid_t pid;
   enum container_status status;
   char *bundle;
+  char *rootfs;
   char *created;
   char *owner;
 };

@@ -145,8 +145,9 @@ static herr check_paused(struct exec_run *r)
   if (r->cg)
     TRY_WRAP(cgroup_is_frozen(r->cg, &frozen), "container \"%s\"", r->o->id);
   if (frozen && !r->o->ignore_paused)
-    return herr_new("container \"%s\" is paused: resume it first (with --ignore-paused the "
-                    "process starts frozen and runs once the container is resumed)", r->o->id);
+    return herr_new("container \"%s\" is paused: cannot exec in a paused container (resume it first; "
+                    "with --ignore-paused the process starts frozen and runs once it is resumed)",
+                    r->o->id);
   return NULL;
 }
 
@@ -528,7 +529,7 @@ static herr setup_terminal(struct exec_run *r)
     return NULL;
   _cleanup_close_ int master = -1;
   int slave;
-  TRY(terminal_open_pty(r->x.p.consoleSize, &master, &slave));
+  TRY(terminal_open_pty(r->x.p.consoleSize, r->x.p.user.uid, &master, &slave));
   herr e = sync_send_fd(r->sync[1], SYNC_PTY, master);
   /* P answers once the master is where it goes and has its size. */
   if (!e)
@@ -678,10 +679,14 @@ static herr take_terminal(struct exec_run *r)
   return sync_send(r->sync[0], SYNC_PTY, 0);
 }
 
+/* The --debug lines name the steps as runc's do: tools grep for them. */
 static herr launch(struct exec_run *r)
 {
   TRY(start_joiner(r));
+  log_debug("nsexec container setup: process %d joined the container's namespaces", (int)r->pid);
+  log_debug("child process in init(): setting up process %d", (int)r->pid);
   TRY(take_terminal(r));
+  log_debug("setns_init: about to exec");
   TRY(sync_expect_exec(r->sync[0]));
   if (r->o->pid_file)
     TRY(write_pid_file(r->o->pid_file, r->pid));

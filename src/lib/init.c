@@ -242,6 +242,9 @@ static herr run_create_hooks(struct init_run *r)
   }
   if (!h->n_createContainer)
     return NULL;
+  /* In the rootfs, as runc runs them: hooks use paths like ./lib. */
+  if (fchdir(r->rootfd) < 0)
+    return herr_sys("createContainer hooks: chdir into the rootfs");
   _cleanup_free_ char *state = hook_state_json(r, STATUS_CREATING);
   return hooks_run("createContainer", h->createContainer, h->n_createContainer, state);
 }
@@ -272,7 +275,7 @@ static herr setup_terminal(struct init_run *r)
     return NULL;
   _cleanup_close_ int master = -1;
   int slave;
-  TRY(terminal_open_pty(p->consoleSize, &master, &slave));
+  TRY(terminal_open_pty(p->consoleSize, p->user.uid, &master, &slave));
   herr e = terminal_mount_console(slave);
   if (!e)
     e = sync_send_fd(r->ctx->sync_fd, SYNC_PTY, master);
@@ -299,6 +302,7 @@ static herr leave_caller_session(struct init_run *r)
 
 static herr make_root_readonly(struct init_run *r)
 {
+  TRY(mounts_finish_readonly(r->ctx->cfg));
   if (r->ctx->cfg->root && r->ctx->cfg->root->readonly)
     TRY(rootfs_make_readonly());
   return NULL;

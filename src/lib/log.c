@@ -82,6 +82,28 @@ static void write_all_quiet(int fd, const char *buf, size_t len)
   }
 }
 
+/* The text form runc (logrus) writes, which tools that drive runc grep:
+ * time="..." level=debug msg="...", the message quoted as a Go string. */
+static void write_text_line(int fd, const char *when, enum log_level level, const char *msg)
+{
+  size_t len = strlen(msg);
+  char *quoted = malloc(2 * len + 1), *q = quoted;
+  if (!quoted)
+    return;
+  for (const char *m = msg; *m; m++) {
+    if (*m == '"' || *m == '\\')
+      *q++ = '\\';
+    *q++ = *m == '\n' ? ' ' : *m;
+  }
+  *q = '\0';
+  char *line = NULL;
+  int n = asprintf(&line, "time=\"%s\" level=%s msg=\"%s\"\n", when, level_names[level], quoted);
+  if (n > 0)
+    write_all_quiet(fd, line, (size_t)n);
+  free(line);
+  free(quoted);
+}
+
 static void write_log_file(enum log_level level, const char *msg)
 {
   char when[64];
@@ -105,11 +127,7 @@ static void write_log_file(enum log_level level, const char *msg)
     }
     return;
   }
-  char *line = NULL;
-  int n = asprintf(&line, "%s %s: %s\n", when, level_names[level], msg);
-  if (n > 0)
-    write_all_quiet(log_file_fd, line, (size_t)n);
-  free(line);
+  write_text_line(log_file_fd, when, level, msg);
 }
 
 static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
@@ -119,6 +137,19 @@ static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
   char *msg = NULL;
   if (vasprintf(&msg, fmt, ap) < 0)
     return;
+  /* Debug lines go where runc's go: to the --log file when there is one,
+   * else to stderr, in the log's text form. */
+  if (level == LOG_LEVEL_DEBUG) {
+    if (log_file_fd >= 0) {
+      write_log_file(level, msg);
+    } else {
+      char when[64];
+      format_time(when, sizeof(when));
+      write_text_line(STDERR_FILENO, when, level, msg);
+    }
+    free(msg);
+    return;
+  }
   /* fd 2, not the stderr FILE: main.c reroutes that one for argp. */
   if (level == LOG_LEVEL_ERROR)
     dprintf(STDERR_FILENO, "hull: %s\n", msg);

@@ -16,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <unistd.h>
@@ -595,11 +596,59 @@ static herr copy_up(const struct oci_mount *m, int covered, int rootfd, const ch
   return NULL;
 }
 
+/* A tmpfs on /dev gets the devices, /dev/pts, /dev/shm and /dev/console
+ * after it is mounted: a read-only one is made so only at the end, as runc's
+ * is (a config that mounts /dev ro and /dev/pts below it must work). */
+static bool is_dev_tmpfs(const struct oci_mount *m)
+{
+  return m->type && !strcmp(m->type, "tmpfs") && m->destination &&
+         (!strcmp(m->destination, "/dev") || !strcmp(m->destination, "/dev/"));
+}
+
+herr mounts_finish_readonly(const struct oci_config *cfg)
+{
+  for (size_t i = 0; i < cfg->n_mounts; i++) {
+    const struct oci_mount *m = &cfg->mounts[i];
+    if (!is_dev_tmpfs(m))
+      continue;
+    char what[48];
+    snprintf(what, sizeof(what), "mounts[%zu]", i);
+    struct mount_options o;
+    TRY(mount_options_parse(m, what, &o));
+    bool bind = o.bind;
+    unsigned long flags = o.flags & ~(MS_REMOUNT | MS_BIND | MS_REC);
+    mount_options_free(&o);
+    if (!bind && (flags & MS_RDONLY))
+      TRY_WRAP(remount_bind("/dev", flags, what), "make %s read-only", m->destination);
+  }
+  return NULL;
+}
+
+/* proc and sysfs on a symlink of the image would land wherever it points (and
+ * masked paths would miss them): refused, in runc's words. */
+static herr refuse_symlink_destination(const struct oci_mount *m, int rootfd, const char *what)
+{
+  if (strcmp(m->type, "proc") && strcmp(m->type, "sysfs"))
+    return NULL;
+  _cleanup_close_ int fd = -1;
+  herr e = inroot_open(rootfd, m->destination, O_PATH | O_NOFOLLOW, &fd);
+  if (e) {
+    herr_free(e); /* missing: made as a directory */
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))
+    return herr_new("%s.destination: %s is a symlink: %s must be mounted on ordinary directory", what,
+                    m->destination, m->type);
+  return NULL;
+}
+
 static herr mount_filesystem(const struct oci_mount *m, const struct mount_options *o,
                              int rootfd, const struct mount_env *env, const char *what)
 {
   if (!m->type || !*m->type)
     return herr_new("%s.type: a mount that is not a bind mount needs a type", what);
+  TRY(refuse_symlink_destination(m, rootfd, what));
   if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
     return mount_cgroup(m, o, rootfd, env, what);
   _cleanup_close_ int dst = -1;
@@ -608,7 +657,10 @@ static herr mount_filesystem(const struct oci_mount *m, const struct mount_optio
   _cleanup_close_ int covered = -1;
   TRY(open_covered_dir(m, o, rootfd, what, &covered));
   const char *source = m->source && *m->source ? m->source : m->type;
-  if (mount(source, target.s, m->type, o->flags & ~MS_REMOUNT, o->data) < 0) {
+  unsigned long flags = o->flags & ~MS_REMOUNT;
+  if (is_dev_tmpfs(m))
+    flags &= ~MS_RDONLY; /* until /dev is complete: mounts_finish_readonly() */
+  if (mount(source, target.s, m->type, flags, o->data) < 0) {
     if (errno == EPERM && env->in_userns)
       return mount_bind_fallback(m, o, rootfd, what);
     return herr_sys("%s: mount %s on %s", what, m->type, m->destination);

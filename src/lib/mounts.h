@@ -54,6 +54,10 @@ struct mount_env {
 /* Apply every mount of the config under `rootfd` (an fd of the rootfs mount). */
 herr mounts_apply(const struct oci_config *cfg, int rootfd, struct mount_env env);
 
+/* After the set-up wrote into /dev (devices, /dev/pts, the console), inside the
+ * new root: a read-only tmpfs on /dev becomes read-only now. */
+herr mounts_finish_readonly(const struct oci_config *cfg);
+
 /* Bind-mount `fd`'s target onto itself read-only (readonlyPaths, root.readonly). */
 herr mount_remount_readonly(int rootfd, const char *path);
 

@@ -4,6 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <linux/mount.h>
@@ -13,6 +17,7 @@
 
 #include "cleanup.h"
 #include "inroot.h"
+#include "procfs.h"
 #include "utils.h"
 
 static const struct {
@@ -54,7 +59,8 @@ herr rootfs_prepare(const struct oci_config *cfg, int rootfs_dir, int *rootfd)
   TRY(propagation_flags(cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL, &prop));
   /* Never let the container's mounts reach the host: the tree starts as a
    * slave (or what the config asks) before anything is mounted. */
-  unsigned long first = (prop & MS_SHARED) ? (MS_SLAVE | MS_REC) : prop;
+  unsigned long first = (prop & MS_SHARED) ? (MS_SLAVE | MS_REC)
+                        : (prop & MS_UNBINDABLE) ? (MS_PRIVATE | (prop & MS_REC)) : prop;
   if (mount(NULL, "/", NULL, first, NULL) < 0)
     return herr_sys("set propagation of /");
   /* A recursive clone of the rootfs, attached onto itself: its fd is the root
@@ -107,8 +113,60 @@ static herr pivot_into(int rootfd)
   return NULL;
 }
 
+/* Whether `path` is `dir` or below it. */
+static bool path_within(const char *path, const char *dir)
+{
+  size_t n = strlen(dir);
+  return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* --no-pivot leaves the runtime's mounts in the namespace, out of sight but
+ * counted: the kernel lets a process mount a new procfs or sysfs wherever a
+ * full one is reachable, and the container could mount an unmasked /proc.
+ * The full proc and sysfs mounts outside the rootfs go first (covered with a
+ * tmpfs where they cannot be unmounted), as runc removes them.  The
+ * namespace's mounts are slaves already: nothing reaches the host. */
+static herr hide_runtime_proc_and_sys(int rootfd)
+{
+  char rootfs[PATH_MAX];
+  struct fd_path self = fd_path(rootfd);
+  ssize_t len = readlink(self.s, rootfs, sizeof(rootfs) - 1);
+  if (len <= 0)
+    return herr_sys("--no-pivot: the rootfs path");
+  rootfs[len] = '\0';
+  _cleanup_free_ char *text = NULL;
+  TRY(procfs_read("self/mountinfo", &text, NULL));
+  /* Deepest last in mountinfo: undone from the end. */
+  size_t cap = 1;
+  for (const char *c = text; *c; c++)
+    cap += *c == '\n';
+  _cleanup_free_ char **lines = calloc(cap, sizeof(*lines));
+  if (!lines)
+    return herr_errno(ENOMEM, "--no-pivot");
+  size_t n = 0;
+  char *save = NULL;
+  for (char *l = strtok_r(text, "\n", &save); l && n < cap; l = strtok_r(NULL, "\n", &save))
+    lines[n++] = l;
+  while (n-- > 0) {
+    char root[PATH_MAX], target[PATH_MAX], fstype[64];
+    const char *sep = strstr(lines[n], " - ");
+    if (!sep || sscanf(lines[n], "%*s %*s %*s %4095s %4095s", root, target) != 2 ||
+        sscanf(sep + 3, "%63s", fstype) != 1)
+      continue;
+    if (strcmp(root, "/") || (strcmp(fstype, "proc") && strcmp(fstype, "sysfs")) ||
+        path_within(target, rootfs))
+      continue;
+    if (umount2(target, MNT_DETACH) == 0)
+      continue;
+    if ((errno != EINVAL && errno != EPERM) || mount("tmpfs", target, "tmpfs", MS_RDONLY, "size=0") < 0)
+      return herr_sys("--no-pivot: hide the runtime's %s on %s", fstype, target);
+  }
+  return NULL;
+}
+
 static herr move_into(int rootfd)
 {
+  TRY(hide_runtime_proc_and_sys(rootfd));
   if (fchdir(rootfd) < 0)
     return herr_sys("chdir into the rootfs");
   if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -123,11 +181,12 @@ static herr move_into(int rootfd)
 herr rootfs_enter(const struct oci_config *cfg, int rootfd, bool no_pivot)
 {
   TRY(no_pivot ? move_into(rootfd) : pivot_into(rootfd));
-  /* pivot_root refuses shared mounts: a shared root is made only now. */
+  /* pivot_root refuses shared mounts, and an unbindable tree cannot be cloned
+   * into the rootfs mount: those two are made only now. */
   unsigned long prop;
   TRY(propagation_flags(cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL, &prop));
-  if ((prop & MS_SHARED) && mount(NULL, "/", NULL, prop, NULL) < 0)
-    return herr_sys("linux.rootfsPropagation: make / shared");
+  if ((prop & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, prop, NULL) < 0)
+    return herr_sys("linux.rootfsPropagation: make / %s", (prop & MS_SHARED) ? "shared" : "unbindable");
   return NULL;
 }
 

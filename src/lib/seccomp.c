@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <linux/filter.h>
 #include <linux/magic.h>
 #include <linux/seccomp.h>
@@ -367,6 +368,49 @@ static herr export_program(scmp_filter_ctx ctx, struct seccomp_program *p)
   return NULL;
 }
 
+/* The largest native syscall number the profile names (0 if none). */
+static int max_named_syscall(const struct oci_seccomp *s)
+{
+  int max = 0;
+  for (size_t i = 0; i < s->n_syscalls; i++)
+    for (size_t j = 0; j < s->syscalls[i].n_names; j++) {
+      int nr = seccomp_syscall_resolve_name(s->syscalls[i].names[j]);
+      if (nr > max)
+        max = nr;
+    }
+  return max;
+}
+
+/* A syscall newer than every one the profile names gets ENOSYS rather than
+ * the default action, as runc's filters give it: a profile cannot know of
+ * syscalls younger than itself, and C libraries fall back from ENOSYS (from
+ * EPERM they fail).  A stub in front of the filter, for the native arch (not
+ * its x32 numbers); only when the default action is not to allow. */
+static herr prepend_enosys_stub(struct seccomp_program *p, int max_nr)
+{
+  enum { STUB_LEN = 6, X32_SYSCALL_BIT = 0x40000000 };
+  const struct sock_filter stub[STUB_LEN] = {
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, 4),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 2, 0),
+    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max_nr, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+  };
+  if (p->len + STUB_LEN > BPF_MAXINSNS)
+    return herr_new("linux.seccomp: the filter compiles to %u BPF instructions; the kernel takes at most %d",
+                    p->len + STUB_LEN, BPF_MAXINSNS);
+  struct sock_filter *all = malloc((p->len + STUB_LEN) * sizeof(*all));
+  if (!all)
+    return herr_errno(ENOMEM, "linux.seccomp");
+  memcpy(all, stub, sizeof(stub));
+  memcpy(all + STUB_LEN, p->insns, p->len * sizeof(*all));
+  free(p->insns);
+  p->insns = all;
+  p->len = (unsigned short)(p->len + STUB_LEN);
+  return NULL;
+}
+
 static herr copy_listener(const struct oci_seccomp *s, struct seccomp_program *p)
 {
   if (!p->notify)
@@ -402,6 +446,9 @@ herr seccomp_compile(const struct oci_seccomp *s, struct seccomp_program **out)
     TRY(add_syscall(ctx, &s->syscalls[i], i, def, &p->notify));
   TRY(resolve_flags(s, p->notify, &p->flags));
   TRY(export_program(ctx, p));
+  int max_nr = max_named_syscall(s);
+  if (def != SCMP_ACT_ALLOW && max_nr > 0)
+    TRY(prepend_enosys_stub(p, max_nr));
   TRY(copy_listener(s, p));
   *out = STEAL(p);
   return NULL;
@@ -448,7 +495,7 @@ herr seccomp_listener_connect(const struct seccomp_program *p, struct seccomp_li
   if (fd < 0)
     return herr_sys("linux.seccomp.listenerPath: socket");
   if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return herr_sys("linux.seccomp.listenerPath: connect to %s", p->listener_path);
+    return herr_sys("linux.seccomp.listenerPath: failed to connect with seccomp agent at %s", p->listener_path);
   TRY_WRAP(runtime_pid(&l->pid), "linux.seccomp.listenerPath");
   l->fd = steal_fd(&fd);
   return NULL;

@@ -83,6 +83,17 @@ herr sync_send_pid_creds(int fd)
   c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
   struct ucred cred = { .pid = getpid(), .uid = getuid(), .gid = getgid() };
   memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+  herr e = send_msg(fd, &m, offsetof(struct sync_msg, text), &mh);
+  if (!e || herr_errnum(e) != EINVAL)
+    return e;
+  /* Just after joining a user namespace our ids may be ones it does not map
+   * (the overflow ids: runc's maps stop at 65533), which the kernel refuses
+   * as credentials.  Only the pid matters here: send its root instead, which
+   * we may claim (we hold CAP_SETUID there). */
+  herr_free(e);
+  cred.uid = 0;
+  cred.gid = 0;
+  memcpy(CMSG_DATA(c), &cred, sizeof(cred));
   return send_msg(fd, &m, offsetof(struct sync_msg, text), &mh);
 }
 

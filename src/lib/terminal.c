@@ -53,7 +53,7 @@ static herr check_devpts(int slave)
   return NULL;
 }
 
-herr terminal_open_pty(const struct oci_box *size, int *master, int *slave)
+herr terminal_open_pty(const struct oci_box *size, uid_t owner, int *master, int *slave)
 {
   _cleanup_close_ int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (m < 0)
@@ -65,6 +65,10 @@ herr terminal_open_pty(const struct oci_box *size, int *master, int *slave)
   if (s < 0)
     return herr_sys("process.terminal: open the pty's slave");
   TRY(check_devpts(s));
+  /* The process's user owns its terminal (its group stays devpts' gid=, tty),
+   * as with runc and login: `tty`, mesg and write(1) look at it. */
+  if (fchown(s, owner, (gid_t)-1) < 0)
+    return herr_sys("process.terminal: give the pty to uid %u", (unsigned)owner);
   if (size)
     TRY(set_window_size(m, size));
   *master = steal_fd(&m);

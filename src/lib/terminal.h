@@ -19,9 +19,10 @@
 /* A pty from the devpts that /dev/ptmx leads to (call it inside the
  * container, after pivot_root).  The slave is opened through the master
  * (TIOCGPTPEER), so it is that pty's slave whatever /dev/pts holds.  A
- * `size` (process.consoleSize) becomes the window size.  Both fds are
+ * `size` (process.consoleSize) becomes the window size, `owner` (process.user.uid)
+ * the slave's owner.  Both fds are
  * close-on-exec. */
-herr terminal_open_pty(const struct oci_box *size, int *master, int *slave);
+herr terminal_open_pty(const struct oci_box *size, uid_t owner, int *master, int *slave);
 
 /* The calling process starts a new session with the slave as its
  * controlling terminal and as fds 0, 1 and 2; `slave` is closed. */
