@@ -348,10 +348,7 @@ Mems_allowed_list:	0"
     set_args sh -c 'ls /sys/fs/cgroup; cat /sys/fs/cgroup/memory/memory.limit_in_bytes >/dev/null && echo memory-ok'
     run_container c1
     kill $holder; wait $holder 2>/dev/null || true
-    # The hierarchy goes once no mount holds it: wait, so that no later test (nor
-    # another runtime's container) meets it lingering.
-    local tries=50
-    while grep -q net_cls /proc/self/cgroup && [ $((tries -= 1)) -gt 0 ]; do sleep 0.1; done
+    release_unmounted_hierarchy net_cls,net_prio
     assert_success
     assert_output_contains memory-ok
     [[ "$output" != *net_cls* ]] || fail "net_cls shown though hull's mount namespace has no such mount: $output"
@@ -509,6 +506,7 @@ Mems_allowed_list:	0"
     set_args sh -c 'cat /sys/fs/cgroup/net_cls,net_prio/net_cls.classid; grep "^lo " /sys/fs/cgroup/net_cls,net_prio/net_prio.ifpriomap'
     run timeout -k 5 "$HULL_TEST_TIMEOUT" "$TESTS_DIR/helpers/with-net-cls" "$BATS_TEST_TMPDIR/net" \
         "$HULL" --root "$ROOT" run --bundle "$BUNDLE" c1
+    release_unmounted_hierarchy net_cls,net_prio
     assert_success
     assert_output "1048577
 lo 5"

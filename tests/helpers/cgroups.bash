@@ -67,6 +67,23 @@ host_has_controller() {
     [ -n "$(ctrl_hier "$1")" ]
 }
 
+# release_unmounted_hierarchy CONTROLLERS: a v1 hierarchy that a test mounted in a private
+# mount namespace and gave a cgroup outlives its last mount when that cgroup was still
+# dying at the unmount: it stays in every process's /proc/self/cgroup, mounted nowhere
+# (containerd's shim then reads no metrics, for one).  A mount and unmount once it is
+# empty releases it.
+release_unmounted_hierarchy() {
+    local ctrls=$1 mnt tries=50
+    grep -q ":$ctrls:" /proc/self/cgroup || return 0
+    mnt=$(mktemp -d)
+    while grep -q ":$ctrls:" /proc/self/cgroup && [ $((tries -= 1)) -gt 0 ]; do
+        mount -t cgroup -o "$ctrls" none "$mnt" 2>/dev/null && umount "$mnt"
+        sleep 0.1
+    done
+    rmdir "$mnt"
+    ! grep -q ":$ctrls:" /proc/self/cgroup || fail "the $ctrls hierarchy lingers, mounted nowhere"
+}
+
 # needs_controller CTRL: skip the test on a host without that controller.
 needs_controller() {
     host_has_controller "$1" || skip "this host has no $1 controller"
