@@ -1058,7 +1058,7 @@ herr cgroup_create(struct cgroup *cg)
     TRY_WRAP(h->be->create(cg, h), "cgroups: create %s in %s", h->path, h->key);
     if (cg->default_path)
       TRY_WRAP(check_default_unused(h), "cgroups");
-    else if (i == 0)
+    else if (i == 0 && !cgroup_is_systemd(cg)) /* a scope starts with the process in it */
       warn_if_not_empty(h);
   }
   return NULL;
@@ -1093,11 +1093,30 @@ bool cgroup_devices_can_follow(const struct cgroup *cg)
   return cg_owns(cg, &cgroup_v2_backend, CG_DEVICES);
 }
 
+/* systemd, realizing a scope on a v1 or hybrid host, may remove the scope's
+ * cgroup (still empty) in a hierarchy whose controller the unit does not use,
+ * after hull made it: made again and the process moved in, until it holds
+ * (a cgroup with a process in it stays).  runc's systemd driver, too, makes
+ * each hierarchy's directory right before it joins it. */
+static herr add_pid_to_scope(struct cgroup_hier *h, pid_t pid)
+{
+  for (int tries = 0;; tries++) {
+    herr e = h->be->add_pid(h, pid);
+    if (!e || herr_errnum(e) != ENOENT || tries == 50)
+      return e;
+    herr_free(e);
+    TRY(mkdir_p(h->dir, 0755));
+    usleep(2000);
+  }
+}
+
 herr cgroup_add_pid(struct cgroup *cg, pid_t pid)
 {
-  for (size_t i = 0; i < cg->n; i++)
-    TRY_WRAP(cg->h[i].be->add_pid(&cg->h[i], pid), "cgroups: move process %d into %s", (int)pid,
-             cg->h[i].key);
+  for (size_t i = 0; i < cg->n; i++) {
+    struct cgroup_hier *h = &cg->h[i];
+    TRY_WRAP(cgroup_is_systemd(cg) ? add_pid_to_scope(h, pid) : h->be->add_pid(h, pid),
+             "cgroups: move process %d into %s", (int)pid, h->key);
+  }
   return NULL;
 }
 
