@@ -112,6 +112,29 @@ in-rootfs"
     assert_equal "$(stat -c %u:%g "$shared/made-inside")" "100000:100000" "owner on the host"
 }
 
+@test "user namespace: bind sources the mapped root cannot reach are bound (opened before the namespace), for exec too" {
+    enable_userns
+    # Two sources below directories only the host's root may search: relative to the
+    # bundle, and absolute.
+    mkdir -p "$BUNDLE/hidden-1/dir" "$BATS_TEST_TMPDIR/hidden-2/dir"
+    echo one >"$BUNDLE/hidden-1/dir/foo.txt"
+    echo two >"$BATS_TEST_TMPDIR/hidden-2/dir/foo.txt"
+    chmod 700 "$BUNDLE/hidden-1" "$BATS_TEST_TMPDIR/hidden-2"
+    add_mount /tmp/mount-1 bind hidden-1/dir bind
+    add_mount /tmp/mount-2 bind "$BATS_TEST_TMPDIR/hidden-2/dir" rbind
+    set_args sh -c 'cat /tmp/mount-1/foo.txt /tmp/mount-2/foo.txt; exec sleep 30'
+    start_detached c1
+    run_hull exec c1 cat /tmp/mount-1/foo.txt /tmp/mount-2/foo.txt
+    assert_success
+    assert_output "one
+two"
+    # The control: the mapped root's host id indeed cannot reach them by their path.
+    run setpriv --reuid "$USERNS_HOST_ID" --regid "$USERNS_HOST_ID" --clear-groups \
+        stat "$BUNDLE/hidden-1/dir" "$BATS_TEST_TMPDIR/hidden-2/dir"
+    assert_failure
+    assert_output_contains "Permission denied"
+}
+
 @test "user namespace: own namespace" {
     enable_userns
     assert_own_ns user
