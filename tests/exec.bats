@@ -204,6 +204,7 @@ exec_sleep_pid() {
     assert_output_contains "is not a sub cgroup path"
     exec_out --cgroup nonexistent c1 true
     assert_equal "$status" 255 "exit status"
+    assert_output_contains "adding pid "
     assert_output_contains "/nonexistent/cgroup.procs: no such file or directory"
     exec_out --cgroup whaaat:/ c1 true
     assert_equal "$status" 255 "exit status"

@@ -8,7 +8,9 @@
  * climb above the container's cgroup: runc's rules and messages. */
 #include "cgroup.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,28 +137,27 @@ void cgroup_sub_free(char **subs, size_t n)
   free(subs);
 }
 
+/* runc's wording ("adding pid N to cgroups: PATH: no such file or
+ * directory"), which callers match. */
 static herr add_pid_below(const struct cgroup_hier *h, const char *sub, pid_t pid)
 {
   _cleanup_free_ char *dir = path_join(h->dir, sub);
   _cleanup_free_ char *procs = path_join(dir, "cgroup.procs");
   char buf[24];
-  snprintf(buf, sizeof(buf), "%d", (int)pid);
-  herr e = cg_write(dir, "cgroup.procs", buf);
-  if (!e)
+  int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  _cleanup_close_ int fd = open(procs, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0 && write(fd, buf, (size_t)len) == len)
     return NULL;
-  /* cg_write's "does not exist" wording is about a missing control file;
-   * here the sub-cgroup itself is missing (runc's wording). */
-  if (access(dir, F_OK) < 0 && errno == ENOENT) {
-    herr_free(e);
-    return herr_new("adding pid %d to %s: no such file or directory (no sub-cgroup %s)", (int)pid, procs, sub);
-  }
-  return herr_wrap(e, "adding pid %d to sub-cgroup %s", (int)pid, sub);
+  char why[128];
+  snprintf(why, sizeof(why), "%s", strerror(errno));
+  why[0] = (char)tolower((unsigned char)why[0]);
+  return herr_new("adding pid %d to cgroups: %s: %s", (int)pid, procs, why);
 }
 
 herr cgroup_add_pid_sub(struct cgroup *cg, pid_t pid, char *const *subs)
 {
   for (size_t i = 0; i < cg->n; i++) {
-    if (!subs[i] || !subs[i][0])
+    if (!subs[i])
       TRY_WRAP(cg->h[i].be->add_pid(&cg->h[i], pid), "cgroups: move process %d into %s", (int)pid,
                cg->h[i].key);
     else
