@@ -157,7 +157,7 @@ herr cgroup_run_appliers(struct cgroup *cg, const struct cgroup_backend *be,
  * path in each: linux.cgroupsPath absolute (from each hierarchy's root) or
  * relative (v1: below hull's own cgroup; v2: below its parent, which keeps a
  * cgroup with processes out of the way of v2's no-internal-processes rule),
- * or by default /hull/ID (/hull/ID-HASH for a --root other than /run/hull).
+ * or by default /hull/ID (/hull/HASH/ID for a --root other than /run/hull).
  * Nothing is changed on the host.  Resources are checked against the
  * controllers there are, so that an impossible field fails before anything
  * is made. */
