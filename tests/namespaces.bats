@@ -135,6 +135,26 @@ two"
     assert_output_contains "Permission denied"
 }
 
+@test "user namespace: a mount made inside a bind of a shared host mount does not reach the host" {
+    enable_userns
+    # The source is a shared mount: bound by the runtime before the user namespace, its
+    # clone must not stay in the host's peer group.
+    local shared=$BATS_TEST_TMPDIR/shared
+    mkdir -p "$shared/sub"
+    chmod 777 "$shared/sub"
+    mount --bind "$shared" "$shared"
+    mount --make-shared "$shared"
+    add_mount /shared bind "$shared" bind
+    mkdir "$BUNDLE/rootfs/shared"
+    jq_edit '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+    set_args sh -c 'mount -t tmpfs inner /shared/sub && grep -c " /shared/sub " /proc/self/mountinfo'
+    run_container c1
+    assert_success
+    assert_output "1"
+    run grep -c " $shared/sub " /proc/self/mountinfo
+    assert_output "0"
+}
+
 @test "user namespace: own namespace" {
     enable_userns
     assert_own_ns user
