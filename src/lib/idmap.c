@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -112,16 +113,24 @@ static bool has_user_namespace(const struct oci_config *cfg)
   return false;
 }
 
+/* The propagation a bind made in the container would get: rootfs.c makes
+ * the tree a slave first (private for rprivate). */
+static uint64_t container_propagation(const struct oci_config *cfg)
+{
+  const char *p = cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL;
+  return p && !strcmp(p, "rprivate") ? MS_PRIVATE : MS_SLAVE;
+}
+
 /* A bind source of a container with a user namespace, cloned here as runc
  * opens it before joining the namespace: the container's root may not be able
  * to reach it (below a directory only the host's root may search).  The
- * clone is made a slave like the rest of the container's mounts (rootfs.c),
- * so that nothing mounted in it propagates back to the host.  When the
- * runtime cannot clone it (rootless: no CAP_SYS_ADMIN over its mount
- * namespace, or no such source), the container binds the source itself and
- * reports what fails there. */
-static int reachable_tree(const struct oci_mount *m, const struct mount_options *o,
-                          const char *bundle)
+ * clone gets the propagation of the container's other mounts, so that
+ * nothing mounted in it propagates back to the host.  When the runtime
+ * cannot clone it (rootless: no CAP_SYS_ADMIN over its mount namespace, or
+ * no such source), the container binds the source itself and reports what
+ * fails there. */
+static int reachable_tree(const struct oci_config *cfg, const struct oci_mount *m,
+                          const struct mount_options *o, const char *bundle)
 {
   _cleanup_free_ char *source = m->source[0] == '/' ? xstrdup(m->source)
                                                     : path_join(bundle, m->source);
@@ -129,7 +138,7 @@ static int reachable_tree(const struct oci_mount *m, const struct mount_options 
   _cleanup_close_ int tree = open_tree(AT_FDCWD, source, flags);
   if (tree < 0)
     return -1;
-  struct mount_attr attr = { .propagation = MS_SLAVE };
+  struct mount_attr attr = { .propagation = container_propagation(cfg) };
   if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
     return -1;
   return steal_fd(&tree);
@@ -142,7 +151,7 @@ static herr prepare_tree(const struct oci_config *cfg, size_t i, const struct mo
   if (is_idmapped(m, o))
     return idmapped_tree(cfg, i, o, bundle, fd);
   if (o->bind && m->source && has_user_namespace(cfg))
-    *fd = reachable_tree(m, o, bundle);
+    *fd = reachable_tree(cfg, m, o, bundle);
   return NULL;
 }
 
