@@ -21,7 +21,7 @@ teardown() {
 
 # ---- placement ------------------------------------------------------------------------
 
-@test "placement: a cgroup in every hierarchy, /hull/ID-HASH by default, joined before create returns" {
+@test "placement: a cgroup in every hierarchy, /hull/HASH/ID by default, joined before create returns" {
     set_args sleep 100
     create_container c1
     local pid hier n=0
@@ -29,13 +29,29 @@ teardown() {
     for hier in $(host_hierarchies); do
         local path
         path=$(jq -r --arg h "$hier" '.hull.cgroups[$h].path' "$ROOT/c1/state.json")
-        assert_match "$path" '^/hull/c1-[0-9a-f]{8}$' "state.json's cgroup in $hier"
+        assert_match "$path" '^/hull/[0-9a-f]{8}/c1$' "state.json's cgroup in $hier"
         [ -d "$(cg_dir "$hier" c1)" ] || fail "no cgroup $path in $hier"
         # The process is there already (it has not run anything of the user's yet).
         assert_equal "$(proc_cgroup "$pid" "$hier")" "$path" "cgroup of the created process in $hier"
         n=$((n + 1))
     done
     [ "$n" -ge 2 ] || fail "only $n hierarchies found on this host"
+}
+
+@test "placement: the default cgroup is named after the container; delete removes it and the --root's HASH level" {
+    set_args sleep 100
+    create_container c1
+    local hier mnt
+    for hier in $(host_hierarchies); do
+        mnt=$(hier_mount "$hier")
+        [ -d "$mnt/hull/$(root_hash)/c1" ] || fail "no cgroup /hull/$(root_hash)/c1 in $hier"
+    done
+    run_hull delete --force c1
+    assert_success
+    for hier in $(host_hierarchies); do
+        mnt=$(hier_mount "$hier")
+        [ ! -e "$mnt/hull/$(root_hash)" ] || fail "/hull/$(root_hash) left in $hier"
+    done
 }
 
 @test "placement: cgroup namespace: /proc/self/cgroup is / everywhere; the cgroup mount shows only our cgroup" {

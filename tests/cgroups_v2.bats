@@ -33,7 +33,7 @@ teardown() {
     set_args sleep 100
     create_container c1
     assert_equal "$(jq -c '.hull.cgroups | keys' "$ROOT/c1/state.json")" '["unified"]' "hierarchies"
-    assert_match "$(proc_cgroup "$(container_pid c1)" unified)" '^/hull/c1-[0-9a-f]{8}$' "cgroup of the process"
+    assert_match "$(proc_cgroup "$(container_pid c1)" unified)" '^/hull/[0-9a-f]{8}/c1$' "cgroup of the process"
     set_args sh -c 'grep "^0::" /proc/self/cgroup; grep -c " /sys/fs/cgroup .* cgroup2 " /proc/self/mountinfo; n=0; while read p; do n=$((n + 1)); done </sys/fs/cgroup/cgroup.procs; echo $n; ls /sys/fs/cgroup | grep -c "^hull$"; true'
     run_container c2
     assert_success
@@ -83,7 +83,7 @@ teardown() {
     jq_edit '.linux.resources.unified = {"cgroup.nosuchfile": "1"}'
     run_hull run --bundle "$BUNDLE" c2
     assert_failure
-    assert_output_contains 'linux.resources.unified["cgroup.nosuchfile"]: cgroup /hull/c2-'
+    assert_output_contains "linux.resources.unified[\"cgroup.nosuchfile\"]: cgroup /hull/$(root_hash)/c2"
     assert_output_contains "has no such file"
 }
 

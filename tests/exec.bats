@@ -5,6 +5,7 @@
 
 load helpers/common
 load helpers/caps
+load helpers/cgroups
 
 : "${RECVTTY:=$TESTS_DIR/helpers/recvtty}"
 : "${SECCOMP_LISTENER:=$TESTS_DIR/helpers/seccomp_listener}"
@@ -125,6 +126,95 @@ exec_out() {
     run_hull delete --force c1
     assert_success
     wait_gone "$pid" 5
+}
+
+# make_sub_cgroup PID NAME HIER...: mkdir NAME below the cgroup of PID in each HIER (a
+# v1 cpuset cgroup takes no process until it has cpus and mems: its parent's).
+make_sub_cgroup() {
+    local pid=$1 name=$2 hier parent f
+    shift 2
+    for hier in "$@"; do
+        parent=$(hier_mount "$hier")$(proc_cgroup "$pid" "$hier")
+        mkdir "$parent/$name"
+        for f in cpuset.cpus cpuset.mems; do
+            [ "$hier" = unified ] || [ ! -e "$parent/$f" ] || cat "$parent/$f" >"$parent/$name/$f"
+        done
+    done
+}
+
+# exec_sleep_pid ARGS...: `hull exec --detach ARGS... c1 sleep 30`; echoes its pid.
+exec_sleep_pid() {
+    local pidfile=$BATS_TEST_TMPDIR/exec.pid
+    rm -f "$pidfile"
+    run_hull_detached exec --detach --pid-file "$pidfile" "$@" c1 sleep 30
+    assert_success
+    cat "$pidfile"
+}
+
+@test "exec --cgroup PATH: the process joins PATH below the container's cgroup in every hierarchy" {
+    start_loop
+    local cpid pid hier
+    cpid=$(container_pid c1)
+    # shellcheck disable=SC2046
+    make_sub_cgroup "$cpid" sub $(host_hierarchies)
+    pid=$(exec_sleep_pid --cgroup sub)
+    for hier in $(host_hierarchies); do
+        assert_equal "$(proc_cgroup "$pid" "$hier")" "$(proc_cgroup "$cpid" "$hier")/sub" "$hier cgroup of the exec'd process"
+    done
+    # "/" is the container's cgroup itself.
+    pid=$(exec_sleep_pid --cgroup /)
+    assert_equal "$(cat "/proc/$pid/cgroup")" "$(cat "/proc/$cpid/cgroup")" "cgroups of the exec'd process (--cgroup /)"
+    # delete --force finds it in the sub-cgroup and removes the sub-cgroups too.
+    run_hull delete --force c1
+    assert_success
+    wait_gone "$pid" 5
+}
+
+@test "exec --cgroup CTRL,CTRL:PATH: a sub-cgroup in those controllers' hierarchies only" {
+    needs_controller memory
+    needs_controller pids
+    local mem pids
+    mem=$(ctrl_hier memory)
+    pids=$(ctrl_hier pids)
+    [ "$mem" != "$pids" ] || skip "memory and pids share one hierarchy here"
+    start_loop
+    local cpid pid
+    cpid=$(container_pid c1)
+    make_sub_cgroup "$cpid" submem "$mem"
+    make_sub_cgroup "$cpid" subpids "$pids"
+    pid=$(exec_sleep_pid --cgroup memory:submem)
+    assert_equal "$(proc_cgroup "$pid" "$mem")" "$(proc_cgroup "$cpid" "$mem")/submem" "memory cgroup"
+    assert_equal "$(proc_cgroup "$pid" "$pids")" "$(proc_cgroup "$cpid" "$pids")" "pids cgroup (not named)"
+    pid=$(exec_sleep_pid --cgroup memory:submem --cgroup pids:subpids)
+    assert_equal "$(proc_cgroup "$pid" "$mem")" "$(proc_cgroup "$cpid" "$mem")/submem" "memory cgroup"
+    assert_equal "$(proc_cgroup "$pid" "$pids")" "$(proc_cgroup "$cpid" "$pids")/subpids" "pids cgroup"
+    make_sub_cgroup "$cpid" both "$mem" "$pids"
+    pid=$(exec_sleep_pid --cgroup memory,pids:both)
+    assert_equal "$(proc_cgroup "$pid" "$mem")" "$(proc_cgroup "$cpid" "$mem")/both" "memory cgroup"
+    assert_equal "$(proc_cgroup "$pid" "$pids")" "$(proc_cgroup "$cpid" "$pids")/both" "pids cgroup"
+}
+
+@test "exec --cgroup: a path above the cgroup, a missing sub-cgroup, an unknown controller fail" {
+    start_loop
+    exec_out --cgroup .. c1 true
+    assert_equal "$status" 255 "exit status"
+    assert_output_contains "--cgroup: .. is not a sub cgroup path"
+    exec_out --cgroup a/../../b c1 true
+    assert_equal "$status" 255 "exit status"
+    assert_output_contains "is not a sub cgroup path"
+    exec_out --cgroup nonexistent c1 true
+    assert_equal "$status" 255 "exit status"
+    assert_output_contains "adding pid "
+    assert_output_contains "/nonexistent/cgroup.procs: no such file or directory"
+    exec_out --cgroup whaaat:/ c1 true
+    assert_equal "$status" 255 "exit status"
+    assert_output_contains "--cgroup whaaat:/: unknown controller whaaat"
+    exec_out --cgroup a --cgroup b c1 true
+    assert_equal "$status" 255 "exit status"
+    assert_output_contains "--cgroup a: missing CONTROLLER: prefix"
+    exec_out --cgroup memory:a:b c1 true
+    assert_equal "$status" 255 "exit status"
+    assert_output_contains "--cgroup memory:a:b: invalid argument"
 }
 
 @test "exec: the process starts with no signal ignored or blocked, whatever hull's caller had" {

@@ -112,6 +112,49 @@ in-rootfs"
     assert_equal "$(stat -c %u:%g "$shared/made-inside")" "100000:100000" "owner on the host"
 }
 
+@test "user namespace: bind sources the mapped root cannot reach are bound (opened before the namespace), for exec too" {
+    enable_userns
+    # Two sources below directories only the host's root may search: relative to the
+    # bundle, and absolute.
+    mkdir -p "$BUNDLE/hidden-1/dir" "$BATS_TEST_TMPDIR/hidden-2/dir"
+    echo one >"$BUNDLE/hidden-1/dir/foo.txt"
+    echo two >"$BATS_TEST_TMPDIR/hidden-2/dir/foo.txt"
+    chmod 700 "$BUNDLE/hidden-1" "$BATS_TEST_TMPDIR/hidden-2"
+    add_mount /tmp/mount-1 bind hidden-1/dir bind
+    add_mount /tmp/mount-2 bind "$BATS_TEST_TMPDIR/hidden-2/dir" rbind
+    set_args sh -c 'cat /tmp/mount-1/foo.txt /tmp/mount-2/foo.txt; exec sleep 30'
+    start_detached c1
+    run_hull exec c1 cat /tmp/mount-1/foo.txt /tmp/mount-2/foo.txt
+    assert_success
+    assert_output "one
+two"
+    # The control: the mapped root's host id indeed cannot reach them by their path.
+    run setpriv --reuid "$USERNS_HOST_ID" --regid "$USERNS_HOST_ID" --clear-groups \
+        stat "$BUNDLE/hidden-1/dir" "$BATS_TEST_TMPDIR/hidden-2/dir"
+    assert_failure
+    assert_output_contains "Permission denied"
+}
+
+@test "user namespace: a mount made inside a bind of a shared host mount does not reach the host" {
+    enable_userns
+    # The source is a shared mount: bound by the runtime before the user namespace, its
+    # clone must not stay in the host's peer group.
+    local shared=$BATS_TEST_TMPDIR/shared
+    mkdir -p "$shared/sub"
+    chmod 777 "$shared/sub"
+    mount --bind "$shared" "$shared"
+    mount --make-shared "$shared"
+    add_mount /shared bind "$shared" bind
+    mkdir "$BUNDLE/rootfs/shared"
+    jq_edit '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+    set_args sh -c 'mount -t tmpfs inner /shared/sub && grep -c " /shared/sub " /proc/self/mountinfo'
+    run_container c1
+    assert_success
+    assert_output "1"
+    run grep -c " $shared/sub " /proc/self/mountinfo
+    assert_output "0"
+}
+
 @test "user namespace: own namespace" {
     enable_userns
     assert_own_ns user

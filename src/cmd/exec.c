@@ -10,7 +10,7 @@
 
 enum {
   OPT_CONSOLE_SOCKET = 1000, OPT_CWD, OPT_PID_FILE, OPT_PROCESS_LABEL, OPT_APPARMOR,
-  OPT_NO_NEW_PRIVS, OPT_PRESERVE_FDS, OPT_IGNORE_PAUSED,
+  OPT_NO_NEW_PRIVS, OPT_PRESERVE_FDS, OPT_IGNORE_PAUSED, OPT_CGROUP,
 };
 
 static const struct argp_option options[] = {
@@ -29,6 +29,8 @@ static const struct argp_option options[] = {
   { "process-label", OPT_PROCESS_LABEL, "LABEL", 0, "SELinux label of the process", 0 },
   { "preserve-fds", OPT_PRESERVE_FDS, "N", 0, "pass fds 3 .. 3+N-1 to the process", 0 },
   { "ignore-paused", OPT_IGNORE_PAUSED, NULL, 0, "exec into a paused container too", 0 },
+  { "cgroup", OPT_CGROUP, "[CTRL[,CTRL...]:]PATH", 0,
+    "join PATH below the container's cgroup (in the hierarchies of the CTRLs; repeatable)", 0 },
   { 0 },
 };
 
@@ -127,6 +129,9 @@ static herr parse_value(int key, char *arg, struct exec_opts *o)
   case 'c':
     push_string(&o->caps, &o->n_caps, arg);
     return NULL;
+  case OPT_CGROUP:
+    push_string(&o->cgroups, &o->n_cgroups, arg);
+    return NULL;
   }
   return NULL;
 }
@@ -146,7 +151,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
   case OPT_APPARMOR: o->apparmor = arg; break;
   case OPT_PROCESS_LABEL: o->process_label = arg; break;
   case OPT_IGNORE_PAUSED: o->ignore_paused = true; break;
-  case 'u': case 'g': case 'e': case 'c': case OPT_PRESERVE_FDS: {
+  case 'u': case 'g': case 'e': case 'c': case OPT_PRESERVE_FDS: case OPT_CGROUP: {
     herr e = parse_value(key, arg, o);
     if (e && !a->error)
       a->error = e;
@@ -185,6 +190,7 @@ int cmd_exec(int argc, char **argv, struct global_opts *g)
   herr e = a.error ? a.error : container_exec(&a.o, &status);
   free(a.o.env);
   free(a.o.caps);
+  free(a.o.cgroups);
   free(a.o.additional_gids);
   /* runc exits 255 when exec itself fails (bad --pid-file, no such program or
    * container): callers tell that from any status the process could have. */

@@ -761,8 +761,9 @@ static herr check_cgroups_path(const char *p)
   return NULL;
 }
 
-/* ID-HASH: ids are unique only within one --root, and two roots on one host
- * must not share a cgroup. */
+/* HASH/ID: ids are unique only within one --root, and two roots on one host
+ * must not share a cgroup; the leaf is named after the container, as runc's
+ * default /ID is (what looks for a container's cgroup by its name finds it). */
 static char *default_path(const char *id, const char *root)
 {
   char *p = NULL;
@@ -774,7 +775,7 @@ static char *default_path(const char *id, const char *root)
   uint32_t h = 2166136261u; /* FNV-1a */
   for (const unsigned char *s = (const unsigned char *)root; *s; s++)
     h = (h ^ *s) * 16777619u;
-  if (asprintf(&p, "/hull/%s-%08x", id, h) < 0)
+  if (asprintf(&p, "/hull/%08x/%s", h, id) < 0)
     abort();
   return p;
 }

@@ -157,7 +157,7 @@ herr cgroup_run_appliers(struct cgroup *cg, const struct cgroup_backend *be,
  * path in each: linux.cgroupsPath absolute (from each hierarchy's root) or
  * relative (v1: below hull's own cgroup; v2: below its parent, which keeps a
  * cgroup with processes out of the way of v2's no-internal-processes rule),
- * or by default /hull/ID (/hull/ID-HASH for a --root other than /run/hull).
+ * or by default /hull/ID (/hull/HASH/ID for a --root other than /run/hull).
  * Nothing is changed on the host.  Resources are checked against the
  * controllers there are, so that an impossible field fails before anything
  * is made. */
@@ -178,6 +178,14 @@ herr cgroup_create(struct cgroup *cg);
 herr cgroup_apply(struct cgroup *cg, const struct cgroup_apply *a);
 /* Move pid into the cgroup of every hierarchy. */
 herr cgroup_add_pid(struct cgroup *cg, pid_t pid);
+/* exec --cgroup (cgroup_sub.c): parse the "[CTRL[,CTRL...]:]PATH" specs into
+ * subs, one cleaned path below the container's cgroup per hierarchy (NULL:
+ * the cgroup itself); free with cgroup_sub_free(subs, cg->n). */
+herr cgroup_sub_parse(const struct cgroup *cg, char *const *specs, size_t n_specs, char ***subs);
+void cgroup_sub_free(char **subs, size_t n);
+/* Move pid into subs[i] below the cgroup of hierarchy i (the cgroup itself
+ * where subs[i] is NULL). */
+herr cgroup_add_pid_sub(struct cgroup *cg, pid_t pid, char *const *subs);
 /* On a host with cgroup v2 only: an O_PATH fd of the cgroup for clone3's
  * CLONE_INTO_CGROUP (caller closes), else -1. */
 int cgroup_clone_fd(const struct cgroup *cg);

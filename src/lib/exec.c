@@ -87,6 +87,7 @@ struct exec_run {
   struct container_state *st;
   struct oci_config *cfg;        /* the config stored at create */
   struct cgroup *cg;             /* the container's cgroup, NULL if it has none */
+  char **cg_subs;                /* --cgroup: per hierarchy, the sub-cgroup to join (NULL: none) */
   struct oci_process *given;     /* --process */
   struct exec_process x;
   struct seccomp_program *seccomp;   /* the container's linux.seccomp, compiled */
@@ -124,6 +125,16 @@ static herr open_cgroup(struct exec_run *r)
   TRY_WRAP(cgroup_open(r->st->cgroups, r->st->n_cgroups, &r->cg),
            "container \"%s\": its cgroup", r->o->id);
   return NULL;
+}
+
+/* exec --cgroup: checked here, before anything starts. */
+static herr parse_sub_cgroups(struct exec_run *r)
+{
+  if (!r->o->n_cgroups)
+    return NULL;
+  if (!r->cg)
+    return herr_new("--cgroup: container \"%s\" has no cgroup", r->o->id);
+  return cgroup_sub_parse(r->cg, r->o->cgroups, r->o->n_cgroups, &r->cg_subs);
 }
 
 /* runc execs into created and running containers; a stopped one has no
@@ -445,7 +456,10 @@ static herr join_cgroup(struct exec_run *r)
 {
   if (!r->cg)
     return NULL;
-  TRY_WRAP(cgroup_add_pid(r->cg, getpid()), "join the container's cgroup");
+  if (r->cg_subs)
+    TRY_WRAP(cgroup_add_pid_sub(r->cg, getpid(), r->cg_subs), "join the sub-cgroup (--cgroup)");
+  else
+    TRY_WRAP(cgroup_add_pid(r->cg, getpid()), "join the container's cgroup");
   return NULL;
 }
 
@@ -766,6 +780,8 @@ static void exec_release(struct exec_run *r)
   seccomp_listener_close(&r->listener);
   seccomp_program_free(r->seccomp);
   oci_config_free(r->cfg);
+  if (r->cg)
+    cgroup_sub_free(r->cg_subs, r->cg->n);
   cgroup_free(r->cg);
   container_state_free(r->st);
 }
@@ -779,6 +795,7 @@ static herr exec_steps(struct exec_run *r, int *exit_status)
   TRY(open_state(r));
   TRY(check_status(r));
   TRY(open_cgroup(r));
+  TRY(parse_sub_cgroups(r));
   TRY(check_paused(r));
   TRY(load_config(r));
   TRY(build_process(r));

@@ -35,6 +35,8 @@ struct exec_opts {
   const char *process_label;    /* --process-label */
   int preserve_fds;             /* --preserve-fds */
   bool ignore_paused;           /* --ignore-paused */
+  char **cgroups;               /* --cgroup [CTRL[,CTRL...]:]PATH: join a sub-cgroup */
+  size_t n_cgroups;
 };
 
 /* Start the process in the container's namespaces and cgroup, with its

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -104,6 +105,56 @@ static bool is_idmapped(const struct oci_mount *m, const struct mount_options *o
   return o->idmap != MOUNT_IDMAP_NONE || m->n_uidMappings;
 }
 
+static bool has_user_namespace(const struct oci_config *cfg)
+{
+  for (size_t k = 0; cfg->linux_ && k < cfg->linux_->n_namespaces; k++)
+    if (cfg->linux_->namespaces[k].type == OCI_NS_USER)
+      return true;
+  return false;
+}
+
+/* The propagation a bind made in the container would get: rootfs.c makes
+ * the tree a slave first (private for rprivate). */
+static uint64_t container_propagation(const struct oci_config *cfg)
+{
+  const char *p = cfg->linux_ ? cfg->linux_->rootfsPropagation : NULL;
+  return p && !strcmp(p, "rprivate") ? MS_PRIVATE : MS_SLAVE;
+}
+
+/* A bind source of a container with a user namespace, cloned here as runc
+ * opens it before joining the namespace: the container's root may not be able
+ * to reach it (below a directory only the host's root may search).  The
+ * clone gets the propagation of the container's other mounts, so that
+ * nothing mounted in it propagates back to the host.  When the runtime
+ * cannot clone it (rootless: no CAP_SYS_ADMIN over its mount namespace, or
+ * no such source), the container binds the source itself and reports what
+ * fails there. */
+static int reachable_tree(const struct oci_config *cfg, const struct oci_mount *m,
+                          const struct mount_options *o, const char *bundle)
+{
+  _cleanup_free_ char *source = m->source[0] == '/' ? xstrdup(m->source)
+                                                    : path_join(bundle, m->source);
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->recursive ? AT_RECURSIVE : 0);
+  _cleanup_close_ int tree = open_tree(AT_FDCWD, source, flags);
+  if (tree < 0)
+    return -1;
+  struct mount_attr attr = { .propagation = container_propagation(cfg) };
+  if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+    return -1;
+  return steal_fd(&tree);
+}
+
+static herr prepare_tree(const struct oci_config *cfg, size_t i, const struct mount_options *o,
+                         const char *bundle, int *fd)
+{
+  const struct oci_mount *m = &cfg->mounts[i];
+  if (is_idmapped(m, o))
+    return idmapped_tree(cfg, i, o, bundle, fd);
+  if (o->bind && m->source && has_user_namespace(cfg))
+    *fd = reachable_tree(cfg, m, o, bundle);
+  return NULL;
+}
+
 herr idmap_prepare_mounts(const struct oci_config *cfg, const char *bundle, int **out)
 {
   *out = NULL;
@@ -116,17 +167,14 @@ herr idmap_prepare_mounts(const struct oci_config *cfg, const char *bundle, int 
     e = mount_options_parse(&cfg->mounts[i], what, &o);
     if (e)
       break;
-    if (is_idmapped(&cfg->mounts[i], &o)) {
-      if (!fds) {
-        fds = malloc(cfg->n_mounts * sizeof(*fds));
-        if (!fds)
-          e = herr_errno(ENOMEM, "idmapped mounts");
-        for (size_t k = 0; fds && k < cfg->n_mounts; k++)
-          fds[k] = -1;
-      }
-      if (fds)
-        e = idmapped_tree(cfg, i, &o, bundle, &fds[i]);
+    if (!fds) {
+      fds = malloc(cfg->n_mounts * sizeof(*fds));
+      if (!fds)
+        abort();
+      for (size_t k = 0; k < cfg->n_mounts; k++)
+        fds[k] = -1;
     }
+    e = prepare_tree(cfg, i, &o, bundle, &fds[i]);
     mount_options_free(&o);
   }
   if (e) {

@@ -8,6 +8,10 @@
  * made from the mappings (the mount's, else the container's), and the
  * container process, which inherits the fds, moves the tree into place
  * (mounts.c).
+ *
+ * The same way, the bind sources of a container with a user namespace are
+ * cloned here (not idmapped), as runc opens them before joining it: the
+ * container's root may have no right to reach them.
  */
 #ifndef HULL_IDMAP_H
 #define HULL_IDMAP_H
@@ -16,7 +20,7 @@
 #include "spec.h"
 
 /* One fd per mount of cfg (*out, cfg->n_mounts entries): its idmapped tree,
- * or -1 when the mount is not idmapped.  *out stays NULL when none is.
+ * its plain clone (a bind mount with a user namespace), or -1.
  * Relative sources are taken from `bundle`. */
 herr idmap_prepare_mounts(const struct oci_config *cfg, const char *bundle, int **out);
 void idmap_close_mounts(int *fds, size_t n);

@@ -286,14 +286,15 @@ static herr open_destination(int rootfd, const struct oci_mount *m, bool source_
   return inroot_create(rootfd, m->destination, source_is_dir ? INROOT_DIR : INROOT_FILE, fd);
 }
 
-/* The source bound at the destination fd: the runtime's idmapped tree when
- * there is one (idmap.h), moved into place. */
+/* The source bound at the destination fd: the runtime's tree when there is
+ * one (idmap.h: idmapped, or a source out of the user namespace's reach),
+ * moved into place. */
 static herr attach_source(const struct oci_mount *m, const struct mount_options *o, int dst,
                           int idmapped, const char *what)
 {
   if (idmapped >= 0) {
     if (move_mount(idmapped, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-      return herr_sys("%s: attach the idmapped mount of %s", what, m->source);
+      return herr_sys("%s: attach the runtime's mount of %s", what, m->source);
     return NULL;
   }
   struct fd_path target = fd_path(dst);
@@ -309,7 +310,8 @@ static herr mount_bind(const struct oci_mount *m, const struct mount_options *o,
   if (!m->source)
     return herr_new("%s.source: a bind mount needs a source", what);
   struct stat st;
-  if (stat(m->source, &st) < 0)
+  /* The runtime's tree: the source's path may be out of our reach. */
+  if (idmapped >= 0 ? fstat(idmapped, &st) < 0 : stat(m->source, &st) < 0)
     return herr_sys("%s: bind source %s", what, m->source);
   _cleanup_close_ int dst = -1;
   TRY_WRAP(open_destination(rootfd, m, S_ISDIR(st.st_mode), &dst), "%s: destination", what);

@@ -46,8 +46,9 @@ struct mount_env {
   /* A cgroup namespace: cgroup mounts are rooted at the container's cgroup;
    * without one, its cgroup directories are bound instead. */
   bool own_cgroupns;
-  /* idmapped[i]: the detached idmapped tree of mounts[i] made by the runtime
-   * (idmap.h), or -1; NULL when there is none. */
+  /* idmapped[i]: the detached tree of mounts[i] made by the runtime
+   * (idmap.h: idmapped, or a bind source cloned before the user namespace),
+   * or -1; NULL when there is none. */
   const int *idmapped;
 };
 

@@ -128,11 +128,11 @@ root_hash() {
     printf '%08x\n' "$h"
 }
 
-# assert_no_cgroup ID: no cgroup of container ID (at the default /hull/ID-HASH of this
+# assert_no_cgroup ID: no cgroup of container ID (at the default /hull/HASH/ID of this
 # test's $ROOT) in any hierarchy.
 assert_no_cgroup() {
     local left
-    left=$(list_all_cgroups | grep -E "/$1-$(root_hash)(/|$)" || true)
+    left=$(list_all_cgroups | grep -E "/$(root_hash)/$1(/|$)" || true)
     [ -z "$left" ] || fail "cgroups of $1 left: $left"
 }
 
