@@ -18,6 +18,7 @@
 #include "id_arg.h"
 #include "container.h"
 #include "json.h"
+#include "utils.h"
 
 struct events_args {
   const char *id;
@@ -45,7 +46,7 @@ static herr parse_duration(const char *text, long *ms)
   double v = strtod(text, &end);
   if (errno || end == text || v <= 0)
     return herr_new("--interval: \"%s\" is not a duration (e.g. 5s, 500ms)", text);
-  for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(units); i++) {
     if (strcmp(end, units[i].unit))
       continue;
     *ms = (long)(v * units[i].ms);

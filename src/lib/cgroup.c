@@ -838,7 +838,7 @@ static bool resources_requested(const struct oci_resources *r)
 {
   if (!r)
     return false;
-  for (size_t i = 0; i < sizeof(resource_ctrls) / sizeof(resource_ctrls[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(resource_ctrls); i++)
     if (resource_present(r, i))
       return true;
   return r->n_unified > 0;
@@ -904,7 +904,7 @@ static herr check_controllers(const struct cgroup *cg, const struct oci_resource
 {
   if (!r)
     return NULL;
-  for (size_t i = 0; i < sizeof(resource_ctrls) / sizeof(resource_ctrls[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(resource_ctrls); i++) {
     if (!resource_present(r, i) || cg->owner[resource_ctrls[i].ctrl] >= 0)
       continue;
     _cleanup_free_ char *host = describe_host(cg);

@@ -384,7 +384,7 @@ static const struct cgroup_applier v1_appliers[] = {
 static herr v1_apply(struct cgroup *cg, const struct cgroup_apply *a)
 {
   TRY(cgroup_run_appliers(cg, &cgroup_v1_backend, v1_appliers,
-                          sizeof(v1_appliers) / sizeof(v1_appliers[0]), a));
+                          ARRAY_LEN(v1_appliers), a));
   return NULL;
 }
 
@@ -569,7 +569,7 @@ static herr blkio_entries(const char *dir, const char *file, struct cgroup_blkio
     if (sscanf(line, "%u:%u %15s %llu", &maj, &min, op, &v) != 4)
       continue;
     const char *known = NULL;
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+    for (size_t i = 0; i < ARRAY_LEN(ops); i++)
       if (!strcmp(op, ops[i]))
         known = ops[i];
     if (!known)
@@ -625,7 +625,7 @@ static const struct {
 
 static herr v1_stats(struct cgroup *cg, struct cgroup_stats *st)
 {
-  for (size_t i = 0; i < sizeof(v1_stats_table) / sizeof(v1_stats_table[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(v1_stats_table); i++) {
     if (!cg_owns(cg, &cgroup_v1_backend, v1_stats_table[i].ctrl))
       continue;
     struct cgroup_hier *h = cg_owner(cg, v1_stats_table[i].ctrl);

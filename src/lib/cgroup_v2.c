@@ -341,7 +341,7 @@ static const struct cgroup_applier v2_appliers[] = {
 static herr v2_apply(struct cgroup *cg, const struct cgroup_apply *a)
 {
   TRY(cgroup_run_appliers(cg, &cgroup_v2_backend, v2_appliers,
-                          sizeof(v2_appliers) / sizeof(v2_appliers[0]), a));
+                          ARRAY_LEN(v2_appliers), a));
   /* unified last: its values override what the fields above wrote. */
   if (a->part != CG_APPLY_DEVICES && a->r && a->r->n_unified && cg->unified >= 0)
     TRY(v2_unified(&cg->h[cg->unified], a));
@@ -476,7 +476,7 @@ static herr stats_io(const char *dir, struct cgroup_stats *st)
     unsigned maj, min;
     if (sscanf(line, "%u:%u", &maj, &min) != 2)
       continue;
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+    for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
       char pat[24];
       snprintf(pat, sizeof(pat), " %s=", keys[k].key);
       char *p = strstr(line, pat);
