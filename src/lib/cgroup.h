@@ -127,15 +127,15 @@ struct cgroup {
 
 /* Which parts of linux.resources an apply (create, or an update) writes:
  * shared by the v1 and v2 backends' applier tables. */
-static inline bool wants_memory(const struct cgroup_apply *a) { return a->r && a->r->memory; }
-static inline bool wants_cpu(const struct cgroup_apply *a) { return a->r && a->r->cpu; }
-static inline bool wants_pids(const struct cgroup_apply *a) { return a->r && a->r->pids && a->r->pids->has_limit; }
-static inline bool wants_blkio(const struct cgroup_apply *a) { return a->r && a->r->blockIO; }
-static inline bool wants_hugetlb(const struct cgroup_apply *a) { return a->r && a->r->n_hugepageLimits; }
-static inline bool wants_rdma(const struct cgroup_apply *a) { return a->r && a->r->n_rdma; }
+static inline bool cgroup_wants_memory(const struct cgroup_apply *a) { return a->r && a->r->memory; }
+static inline bool cgroup_wants_cpu(const struct cgroup_apply *a) { return a->r && a->r->cpu; }
+static inline bool cgroup_wants_pids(const struct cgroup_apply *a) { return a->r && a->r->pids && a->r->pids->has_limit; }
+static inline bool cgroup_wants_blkio(const struct cgroup_apply *a) { return a->r && a->r->blockIO; }
+static inline bool cgroup_wants_hugetlb(const struct cgroup_apply *a) { return a->r && a->r->n_hugepageLimits; }
+static inline bool cgroup_wants_rdma(const struct cgroup_apply *a) { return a->r && a->r->n_rdma; }
 /* The device rules are always written at create (default deny); an update
  * rewrites them only when it gives some. */
-static inline bool wants_devices(const struct cgroup_apply *a)
+static inline bool cgroup_wants_devices(const struct cgroup_apply *a)
 {
   return !a->update || (a->r && a->r->n_devices);
 }

@@ -369,16 +369,16 @@ static bool wants_net_prio(const struct cgroup_apply *a)
 }
 
 static const struct cgroup_applier v1_appliers[] = {
-  { CG_DEVICES, wants_devices, v1_devices },
-  { CG_MEMORY, wants_memory, v1_memory },
-  { CG_CPU, wants_cpu, v1_cpu },
-  { CG_CPUSET, wants_cpu, v1_cpuset },
-  { CG_PIDS, wants_pids, v1_pids },
-  { CG_BLKIO, wants_blkio, v1_blkio },
-  { CG_HUGETLB, wants_hugetlb, v1_hugetlb },
+  { CG_DEVICES, cgroup_wants_devices, v1_devices },
+  { CG_MEMORY, cgroup_wants_memory, v1_memory },
+  { CG_CPU, cgroup_wants_cpu, v1_cpu },
+  { CG_CPUSET, cgroup_wants_cpu, v1_cpuset },
+  { CG_PIDS, cgroup_wants_pids, v1_pids },
+  { CG_BLKIO, cgroup_wants_blkio, v1_blkio },
+  { CG_HUGETLB, cgroup_wants_hugetlb, v1_hugetlb },
   { CG_NET_CLS, wants_net_cls, v1_net_cls },
   { CG_NET_PRIO, wants_net_prio, v1_net_prio },
-  { CG_RDMA, wants_rdma, v1_rdma },
+  { CG_RDMA, cgroup_wants_rdma, v1_rdma },
 };
 
 static herr v1_apply(struct cgroup *cg, const struct cgroup_apply *a)

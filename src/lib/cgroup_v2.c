@@ -328,14 +328,14 @@ static herr v2_unified(struct cgroup_hier *h, const struct cgroup_apply *a)
 
 
 static const struct cgroup_applier v2_appliers[] = {
-  { CG_DEVICES, wants_devices, v2_devices },
-  { CG_MEMORY, wants_memory, v2_memory },
-  { CG_CPU, wants_cpu, v2_cpu },
-  { CG_CPUSET, wants_cpu, v2_cpuset },
-  { CG_PIDS, wants_pids, v2_pids },
-  { CG_BLKIO, wants_blkio, v2_blkio },
-  { CG_HUGETLB, wants_hugetlb, v2_hugetlb },
-  { CG_RDMA, wants_rdma, v2_rdma },
+  { CG_DEVICES, cgroup_wants_devices, v2_devices },
+  { CG_MEMORY, cgroup_wants_memory, v2_memory },
+  { CG_CPU, cgroup_wants_cpu, v2_cpu },
+  { CG_CPUSET, cgroup_wants_cpu, v2_cpuset },
+  { CG_PIDS, cgroup_wants_pids, v2_pids },
+  { CG_BLKIO, cgroup_wants_blkio, v2_blkio },
+  { CG_HUGETLB, cgroup_wants_hugetlb, v2_hugetlb },
+  { CG_RDMA, cgroup_wants_rdma, v2_rdma },
 };
 
 static herr v2_apply(struct cgroup *cg, const struct cgroup_apply *a)
