@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 
+#include "cgroup_fs.h"
 #include "cleanup.h"
 #include "utils.h"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup_fs.h"
 #include "cleanup.h"
 #include "utils.h"
 

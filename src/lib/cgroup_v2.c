@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup_fs.h"
 #include "cleanup.h"
 #include "log.h"
 #include "utils.h"
