@@ -156,9 +156,9 @@ refused_like_delete() {
     assert_clean_error no-such-source
 }
 
-@test "state, start, kill and delete of an unknown container say it does not exist" {
+@test "state, start, kill, delete and events of an unknown container say it does not exist" {
     local cmd
-    for cmd in state start kill delete; do
+    for cmd in state start kill delete events; do
         run_hull "$cmd" nope
         assert_failure
         assert_output_contains "hull: $cmd: container \"nope\" does not exist"
