@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "commit.h"
 #include "config.h"
+#include "utils.h"
 
 /* runc's lines: the commit only when known (built from git, or from a tarball made from it). */
 const char *argp_program_version = PACKAGE_NAME " version " PACKAGE_VERSION HULL_COMMIT_LINE
@@ -39,7 +40,7 @@ static const struct {
   { "ps", cmd_ps, "list the processes of a container" },
   { "events", cmd_events, "print a container's stats and OOM events" },
 };
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define N_COMMANDS (ARRAY_LEN(commands))
 
 enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_CGROUP_MANAGER };
 

@@ -96,6 +96,27 @@ try_create() {
     done
 }
 
+# refused_like_delete ID CMD ARGS...: `hull CMD ID ARGS...` fails with the message
+# `hull delete ID` gives (its text after "hull: delete: "), and leaves nothing behind.
+refused_like_delete() {
+    local id=$1 cmd=$2
+    shift 2
+    run_hull delete "$id"
+    assert_failure
+    local want=${output#"hull: delete: "}
+    [[ $want == "invalid container id"* ]] || fail "delete's message: $output"
+    run_hull "$cmd" "$id" "$@"
+    assert_failure
+    assert_output "hull: $cmd: $want"
+    assert_no_leftovers
+}
+
+@test "kill, ps and exec refuse invalid ids as delete does: a/b .. tab" {
+    refused_like_delete a/b kill
+    refused_like_delete .. ps
+    refused_like_delete $'a\tb' exec true
+}
+
 @test "a duplicate id is refused and the first container is unharmed" {
     set_args sleep 100
     create_container c1
@@ -135,9 +156,9 @@ try_create() {
     assert_clean_error no-such-source
 }
 
-@test "state, start, kill and delete of an unknown container say it does not exist" {
+@test "state, start, kill, delete and events of an unknown container say it does not exist" {
     local cmd
-    for cmd in state start kill delete; do
+    for cmd in state start kill delete events; do
         run_hull "$cmd" nope
         assert_failure
         assert_output_contains "hull: $cmd: container \"nope\" does not exist"

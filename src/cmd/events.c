@@ -18,6 +18,7 @@
 #include "id_arg.h"
 #include "container.h"
 #include "json.h"
+#include "utils.h"
 
 struct events_args {
   const char *id;
@@ -45,7 +46,7 @@ static herr parse_duration(const char *text, long *ms)
   double v = strtod(text, &end);
   if (errno || end == text || v <= 0)
     return herr_new("--interval: \"%s\" is not a duration (e.g. 5s, 500ms)", text);
-  for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(units); i++) {
     if (strcmp(end, units[i].unit))
       continue;
     *ms = (long)(v * units[i].ms);
@@ -262,11 +263,17 @@ static bool stopped(const struct global_opts *g, const char *id, struct cgroup_o
 /* Stats now and every interval, OOMs as they come, until the container stops. */
 static herr watch(const struct global_opts *g, const struct events_args *a)
 {
+  /* A container that does not exist is an error, as runc's; one that stops
+   * later ends the watch. */
+  enum container_status status;
+  TRY_WRAP(container_status(g->root, a->id, &status), "events");
   struct cgroup_oom_watch oom = { .fd = -1, .dirfd = -1 };
   herr e = container_oom_watch(g->root, a->id, &oom);
   if (e) {
-    /* No memory controller (or none we can watch): stats only. */
+    /* No memory controller (or none we can watch): stats only.  (log_herr_at
+     * frees e.) */
     log_herr_at(LOG_LEVEL_DEBUG, "events", e);
+    e = NULL;
     cgroup_oom_watch_close(&oom);
   }
   long interval = a->interval_ms ? a->interval_ms : 5000;

@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "id_arg.h"
 
 enum {
   OPT_CONSOLE_SOCKET = 1000, OPT_CWD, OPT_PID_FILE, OPT_PROCESS_LABEL, OPT_APPARMOR,
@@ -103,7 +104,7 @@ static herr parse_gids(struct exec_opts *o, const char *arg)
  * option-looking "-l" there belongs to the program). */
 static void take_id_and_args(struct exec_args *a, char *arg, struct argp_state *state)
 {
-  a->o.id = arg;
+  id_arg_parse(ARGP_KEY_ARG, arg, state, &a->o.id);
   int first = state->next;
   if (first < state->argc && !strcmp(state->argv[first], "--"))
     first++;
@@ -162,12 +163,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
   case ARGP_KEY_ARG:
     take_id_and_args(a, arg, state);
     break;
-  case ARGP_KEY_END:
-    if (!o->id)
-      argp_error(state, "a container id is required");
-    break;
   default:
-    return ARGP_ERR_UNKNOWN;
+    return id_arg_parse(key, arg, state, &o->id);
   }
   return 0;
 }

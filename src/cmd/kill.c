@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "container.h"
+#include "id_arg.h"
 #include "signals.h"
 
 struct kill_args {
@@ -27,19 +28,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
     a->all = true;
     return 0;
   case ARGP_KEY_ARG:
-    if (!a->id)
-      a->id = arg;
-    else if (!a->signal)
+    /* The id, then the signal; id_arg_parse refuses a third argument. */
+    if (a->id && !a->signal) {
       a->signal = arg;
-    else
-      argp_error(state, "unexpected argument \"%s\"", arg);
-    return 0;
-  case ARGP_KEY_END:
-    if (!a->id)
-      argp_error(state, "a container id is required");
-    return 0;
+      return 0;
+    }
+    /* fall through */
   default:
-    return ARGP_ERR_UNKNOWN;
+    return id_arg_parse(key, arg, state, &a->id);
   }
 }
 

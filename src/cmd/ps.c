@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "cmd.h"
 #include "container.h"
+#include "id_arg.h"
 #include "json.h"
 
 struct ps_args {
@@ -55,17 +56,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
     }
     /* Everything after the id is ps's, options included (`ps ID -e -x`,
      * as runc takes them), with or without "--". */
-    a->id = arg;
+    id_arg_parse(key, arg, state, &a->id);
     for (; state->next < state->argc; state->next++)
       if (strcmp(state->argv[state->next], "--") || a->n_ps > 1)
         push_arg(a, state->argv[state->next]);
     return 0;
-  case ARGP_KEY_END:
-    if (!a->id)
-      argp_error(state, "a container id is required");
-    return 0;
   default:
-    return ARGP_ERR_UNKNOWN;
+    return id_arg_parse(key, arg, state, &a->id);
   }
 }
 

@@ -67,7 +67,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
     return id_arg_parse(key, arg, state, &a->id);
   default:
     if (key == 'm' || (key >= OPT_BLKIO_WEIGHT && key <= OPT_MEM_BW_SCHEMA)) {
-      if (a->n_flags == sizeof(a->flags) / sizeof(a->flags[0]))
+      if (a->n_flags == ARRAY_LEN(a->flags))
         argp_error(state, "too many options");
       a->flags[a->n_flags].key = key;
       a->flags[a->n_flags++].value = arg;

@@ -127,15 +127,15 @@ struct cgroup {
 
 /* Which parts of linux.resources an apply (create, or an update) writes:
  * shared by the v1 and v2 backends' applier tables. */
-static inline bool wants_memory(const struct cgroup_apply *a) { return a->r && a->r->memory; }
-static inline bool wants_cpu(const struct cgroup_apply *a) { return a->r && a->r->cpu; }
-static inline bool wants_pids(const struct cgroup_apply *a) { return a->r && a->r->pids && a->r->pids->has_limit; }
-static inline bool wants_blkio(const struct cgroup_apply *a) { return a->r && a->r->blockIO; }
-static inline bool wants_hugetlb(const struct cgroup_apply *a) { return a->r && a->r->n_hugepageLimits; }
-static inline bool wants_rdma(const struct cgroup_apply *a) { return a->r && a->r->n_rdma; }
+static inline bool cgroup_wants_memory(const struct cgroup_apply *a) { return a->r && a->r->memory; }
+static inline bool cgroup_wants_cpu(const struct cgroup_apply *a) { return a->r && a->r->cpu; }
+static inline bool cgroup_wants_pids(const struct cgroup_apply *a) { return a->r && a->r->pids && a->r->pids->has_limit; }
+static inline bool cgroup_wants_blkio(const struct cgroup_apply *a) { return a->r && a->r->blockIO; }
+static inline bool cgroup_wants_hugetlb(const struct cgroup_apply *a) { return a->r && a->r->n_hugepageLimits; }
+static inline bool cgroup_wants_rdma(const struct cgroup_apply *a) { return a->r && a->r->n_rdma; }
 /* The device rules are always written at create (default deny); an update
  * rewrites them only when it gives some. */
-static inline bool wants_devices(const struct cgroup_apply *a)
+static inline bool cgroup_wants_devices(const struct cgroup_apply *a)
 {
   return !a->update || (a->r && a->r->n_devices);
 }
@@ -326,41 +326,18 @@ char *cgroup_resolve_path(const char *cgroups_path, const char *own, bool v2);
 /* "2MB" -> 2048 (kB), 0 when malformed. */
 uint64_t cgroup_hugepage_kb(const char *size);
 
-/* ---- for the backends ---- */
+/* ---- for the backends (the file helpers are in cgroup_fs.h) ---- */
 
-/* Write value to dir/file in one write(2); the error names the file. */
-herr cg_write(const char *dir, const char *file, const char *value);
-herr cg_write_u64(const char *dir, const char *file, uint64_t v);
-herr cg_write_i64(const char *dir, const char *file, int64_t v);
-/* Read dir/file (NUL-terminated, trailing newline removed). */
-herr cg_read(const char *dir, const char *file, char **out);
-herr cg_read_u64(const char *dir, const char *file, uint64_t *v);
-/* cg_read that only says whether it worked (stats read what is there). */
-bool cg_try_read(const char *dir, const char *file, char **out);
-bool cg_exists(const char *dir, const char *file);
-/* "key value" lines: the value of key, or false. */
-bool cg_kv_lookup(const char *text, const char *key, uint64_t *v);
 /* The hierarchy that owns controller c, or NULL. */
 struct cgroup_hier *cg_owner(struct cgroup *cg, enum cgroup_ctrl c);
 /* Does backend `be` own controller c in cg? */
 bool cg_owns(const struct cgroup *cg, const struct cgroup_backend *be, enum cgroup_ctrl c);
-/* mkdir -p h->path below the mount, counting what was made in h->made. */
-herr cg_mkdir(struct cgroup_hier *h);
-/* Write pid to cgroup.procs. */
-herr cg_add_pid(struct cgroup_hier *h, pid_t pid);
-/* The pids of h's cgroup and its descendants. */
-herr cg_pids(struct cgroup_hier *h, pid_t **pids, size_t *n);
-/* rmdir h's cgroup bottom-up, then the ancestors hull made. */
-herr cg_remove(struct cgroup_hier *h);
 /* The host's huge page sizes as cgroup files name them ("2MB", "1GB"). */
 size_t cg_hugepage_sizes(char sizes[][24], size_t max);
 /* hugepageLimits[i].pageSize must be one of them. */
 herr cg_hugepage_check(const char *size, size_t i);
 /* rdma.max, the same on v1 and v2. */
 herr cg_rdma_apply(const char *dir, const struct oci_rdma *r, size_t n);
-/* Wait (up to ~5 s) until dir/file's "key value" line has the value. */
-herr cg_wait_kv(const char *dir, const char *file, const char *key, uint64_t want);
-void cg_sleep_ms(long ms);
 
 /* cgroup_devices.c: the effective device rules (deny all,
  * linux.resources.devices in order, then allow linux.devices, the default

@@ -21,7 +21,9 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 
+#include "cgroup_fs.h"
 #include "cleanup.h"
+#include "utils.h"
 
 #define ANY (-1)
 #define RWM (CG_DEV_READ | CG_DEV_WRITE | CG_DEV_MKNOD)
@@ -41,7 +43,7 @@ static const struct cgroup_dev_rule default_rules[] = {
   { true, 'c', 5, 2, RWM, -1 },     /* /dev/ptmx */
   { true, 'c', 136, ANY, RWM, -1 }, /* /dev/pts/N */
 };
-#define N_DEFAULT_RULES (sizeof(default_rules) / sizeof(default_rules[0]))
+#define N_DEFAULT_RULES (ARRAY_LEN(default_rules))
 
 static herr parse_access(const char *s, unsigned *out, size_t i)
 {
@@ -165,7 +167,7 @@ herr cgroup_devices_check_v1(const struct cgroup_dev_rule *rules, size_t n)
       continue;
     }
     if (r->allow != default_allow) {
-      if (n_exc < sizeof(exc) / sizeof(exc[0]))
+      if (n_exc < ARRAY_LEN(exc))
         exc[n_exc++] = r;
       continue;
     }

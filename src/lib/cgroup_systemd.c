@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_fs.h"
 #include "cleanup.h"
 #include "dbus.h"
 #include "log.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup_fs.h"
 #include "cleanup.h"
 #include "utils.h"
 
@@ -369,22 +370,22 @@ static bool wants_net_prio(const struct cgroup_apply *a)
 }
 
 static const struct cgroup_applier v1_appliers[] = {
-  { CG_DEVICES, wants_devices, v1_devices },
-  { CG_MEMORY, wants_memory, v1_memory },
-  { CG_CPU, wants_cpu, v1_cpu },
-  { CG_CPUSET, wants_cpu, v1_cpuset },
-  { CG_PIDS, wants_pids, v1_pids },
-  { CG_BLKIO, wants_blkio, v1_blkio },
-  { CG_HUGETLB, wants_hugetlb, v1_hugetlb },
+  { CG_DEVICES, cgroup_wants_devices, v1_devices },
+  { CG_MEMORY, cgroup_wants_memory, v1_memory },
+  { CG_CPU, cgroup_wants_cpu, v1_cpu },
+  { CG_CPUSET, cgroup_wants_cpu, v1_cpuset },
+  { CG_PIDS, cgroup_wants_pids, v1_pids },
+  { CG_BLKIO, cgroup_wants_blkio, v1_blkio },
+  { CG_HUGETLB, cgroup_wants_hugetlb, v1_hugetlb },
   { CG_NET_CLS, wants_net_cls, v1_net_cls },
   { CG_NET_PRIO, wants_net_prio, v1_net_prio },
-  { CG_RDMA, wants_rdma, v1_rdma },
+  { CG_RDMA, cgroup_wants_rdma, v1_rdma },
 };
 
 static herr v1_apply(struct cgroup *cg, const struct cgroup_apply *a)
 {
   TRY(cgroup_run_appliers(cg, &cgroup_v1_backend, v1_appliers,
-                          sizeof(v1_appliers) / sizeof(v1_appliers[0]), a));
+                          ARRAY_LEN(v1_appliers), a));
   return NULL;
 }
 
@@ -569,7 +570,7 @@ static herr blkio_entries(const char *dir, const char *file, struct cgroup_blkio
     if (sscanf(line, "%u:%u %15s %llu", &maj, &min, op, &v) != 4)
       continue;
     const char *known = NULL;
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+    for (size_t i = 0; i < ARRAY_LEN(ops); i++)
       if (!strcmp(op, ops[i]))
         known = ops[i];
     if (!known)
@@ -625,7 +626,7 @@ static const struct {
 
 static herr v1_stats(struct cgroup *cg, struct cgroup_stats *st)
 {
-  for (size_t i = 0; i < sizeof(v1_stats_table) / sizeof(v1_stats_table[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(v1_stats_table); i++) {
     if (!cg_owns(cg, &cgroup_v1_backend, v1_stats_table[i].ctrl))
       continue;
     struct cgroup_hier *h = cg_owner(cg, v1_stats_table[i].ctrl);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup_fs.h"
 #include "cleanup.h"
 #include "log.h"
 #include "utils.h"
@@ -328,20 +329,20 @@ static herr v2_unified(struct cgroup_hier *h, const struct cgroup_apply *a)
 
 
 static const struct cgroup_applier v2_appliers[] = {
-  { CG_DEVICES, wants_devices, v2_devices },
-  { CG_MEMORY, wants_memory, v2_memory },
-  { CG_CPU, wants_cpu, v2_cpu },
-  { CG_CPUSET, wants_cpu, v2_cpuset },
-  { CG_PIDS, wants_pids, v2_pids },
-  { CG_BLKIO, wants_blkio, v2_blkio },
-  { CG_HUGETLB, wants_hugetlb, v2_hugetlb },
-  { CG_RDMA, wants_rdma, v2_rdma },
+  { CG_DEVICES, cgroup_wants_devices, v2_devices },
+  { CG_MEMORY, cgroup_wants_memory, v2_memory },
+  { CG_CPU, cgroup_wants_cpu, v2_cpu },
+  { CG_CPUSET, cgroup_wants_cpu, v2_cpuset },
+  { CG_PIDS, cgroup_wants_pids, v2_pids },
+  { CG_BLKIO, cgroup_wants_blkio, v2_blkio },
+  { CG_HUGETLB, cgroup_wants_hugetlb, v2_hugetlb },
+  { CG_RDMA, cgroup_wants_rdma, v2_rdma },
 };
 
 static herr v2_apply(struct cgroup *cg, const struct cgroup_apply *a)
 {
   TRY(cgroup_run_appliers(cg, &cgroup_v2_backend, v2_appliers,
-                          sizeof(v2_appliers) / sizeof(v2_appliers[0]), a));
+                          ARRAY_LEN(v2_appliers), a));
   /* unified last: its values override what the fields above wrote. */
   if (a->part != CG_APPLY_DEVICES && a->r && a->r->n_unified && cg->unified >= 0)
     TRY(v2_unified(&cg->h[cg->unified], a));
@@ -476,7 +477,7 @@ static herr stats_io(const char *dir, struct cgroup_stats *st)
     unsigned maj, min;
     if (sscanf(line, "%u:%u", &maj, &min) != 2)
       continue;
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+    for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
       char pat[24];
       snprintf(pat, sizeof(pat), " %s=", keys[k].key);
       char *p = strstr(line, pat);

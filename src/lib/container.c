@@ -394,7 +394,7 @@ static void install_forwarding(pid_t pid)
   run_pid = pid;
   struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
   sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(forwarded); i++)
     sigaction(forwarded[i], &sa, NULL);
 }
 

@@ -156,7 +156,7 @@ static herr device_from_config(const struct oci_device *od, size_t idx, struct d
   } types[] = { { 'c', S_IFCHR }, { 'u', S_IFCHR }, { 'b', S_IFBLK }, { 'p', S_IFIFO } };
   memset(d, 0, sizeof(*d));
   d->path = od->path;
-  for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(types); i++)
     if (od->type && od->type[0] == types[i].code)
       d->type = types[i].type;
   if (!d->type)
@@ -175,7 +175,7 @@ static herr create_links(int rootfd)
 {
   _cleanup_close_ int dev = -1;
   TRY(inroot_create(rootfd, "/dev", INROOT_DIR, &dev));
-  for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(default_links); i++) {
     if (symlinkat(default_links[i].target, dev, default_links[i].name) < 0 && errno != EEXIST)
       return herr_sys("symlink /dev/%s", default_links[i].name);
   }
@@ -193,7 +193,7 @@ herr devices_create(const struct oci_linux *lx, int rootfd, bool in_userns, bool
    * mknod either. */
   in_userns = in_userns || in_user_namespace();
   /* A /dev bound from the host already has its nodes: never replace them. */
-  for (size_t i = 0; !dev_is_bind && i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+  for (size_t i = 0; !dev_is_bind && i < ARRAY_LEN(default_devices); i++)
     TRY_WRAP(create_device(rootfd, &default_devices[i], in_userns), "default device");
   for (size_t i = 0; lx && i < lx->n_devices; i++) {
     struct device_node d;

@@ -439,7 +439,7 @@ static herr open_namespaces(struct exec_run *r)
   bool no_pidfds = r->pidfd < 0 && errno == ENOSYS;
   if ((r->pidfd < 0 && !no_pidfds) || process_start_time(pid) != r->st->pid_start_time)
     return herr_new("container \"%s\" is stopped: cannot exec in a stopped container", r->o->id);
-  for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(join_order); i++)
     TRY(open_one_namespace(r, join_order[i]));
   if (process_is_gone(r))
     return herr_new("container \"%s\" stopped while exec joined it", r->o->id);
@@ -472,7 +472,7 @@ static herr join_rdt_group(struct exec_run *r)
 
 static herr join_pass(struct exec_run *r, bool early)
 {
-  for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(join_order); i++) {
     enum oci_ns_type t = join_order[i];
     if (r->ns_fd[t] < 0 || r->ns_early[t] != early)
       continue;
@@ -724,7 +724,7 @@ static void forward_signals(pid_t pid, bool tty)
   forward_to = pid;
   struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
   sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(forwarded); i++)
     if (!(tty && forwarded[i] == SIGWINCH))
       sigaction(forwarded[i], &sa, NULL);
 }
@@ -772,7 +772,7 @@ static void exec_release(struct exec_run *r)
     close(r->dirfd);
   if (r->rootfd >= 0)
     close(r->rootfd);
-  for (size_t i = 0; i < sizeof(r->x.cap_lists) / sizeof(r->x.cap_lists[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(r->x.cap_lists); i++)
     free(r->x.cap_lists[i]);
   free(r->x.env);
   free(r->x.gids);

@@ -20,6 +20,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cleanup.h"
+#include "utils.h"
 
 /* ======================================================================
  * Writer
@@ -777,7 +778,7 @@ static bool first_visit(struct seen_types *seen, const struct json_type *t)
   for (size_t i = 0; i < seen->n; i++)
     if (seen->types[i] == t)
       return false;
-  if (seen->n < sizeof(seen->types) / sizeof(seen->types[0]))
+  if (seen->n < ARRAY_LEN(seen->types))
     seen->types[seen->n++] = t;
   return true;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "utils.h"
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
@@ -48,7 +49,7 @@ static const char *annotation(const struct oci_config *cfg)
 
 static herr parse_scope(const char *word, size_t len, uint64_t *scoped)
 {
-  for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(scopes); i++)
     if (strlen(scopes[i].name) == len && !strncmp(scopes[i].name, word, len)) {
       *scoped |= scopes[i].flag;
       return NULL;

@@ -96,7 +96,7 @@ static const struct {
 
 herr lsm_validate(const struct oci_config *cfg)
 {
-  for (size_t i = 0; i < sizeof(label_fields) / sizeof(label_fields[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(label_fields); i++) {
     const char *label = label_fields[i].value(cfg);
     if (is_set(label) && !label_fields[i].enabled())
       return herr_new("%s: %s; cannot apply \"%s\" (remove the field to run without it)",

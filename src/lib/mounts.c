@@ -129,7 +129,7 @@ static const char *const filesystem_words[] = {
 
 static const struct mount_option_def *find_option(const char *name)
 {
-  for (size_t i = 0; i < sizeof(option_table) / sizeof(option_table[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(option_table); i++)
     if (!strcmp(option_table[i].name, name))
       return &option_table[i];
   return NULL;
@@ -137,7 +137,7 @@ static const struct mount_option_def *find_option(const char *name)
 
 const char *mount_option_name(size_t i)
 {
-  return i < sizeof(option_table) / sizeof(option_table[0]) ? option_table[i].name : NULL;
+  return i < ARRAY_LEN(option_table) ? option_table[i].name : NULL;
 }
 
 static bool is_filesystem_option(const char *opt)
@@ -253,7 +253,7 @@ static unsigned long locked_flags_of(const char *path)
     { ST_RELATIME, MS_RELATIME },
   };
   unsigned long r = 0;
-  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(map); i++)
     if (sv.f_flag & map[i].st)
       r |= map[i].ms;
   return r;
@@ -339,7 +339,7 @@ static const struct {
 static herr mount_bind_fallback(const struct oci_mount *m, const struct mount_options *o,
                                 int rootfd, const char *what)
 {
-  for (size_t i = 0; i < sizeof(userns_bind_fallbacks) / sizeof(userns_bind_fallbacks[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(userns_bind_fallbacks); i++) {
     if (strcmp(userns_bind_fallbacks[i].type, m->type))
       continue;
     struct oci_mount alt = *m;

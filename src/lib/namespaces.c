@@ -306,7 +306,7 @@ herr ns_write_id_maps(pid_t pid, const struct oci_linux *lx)
 
 herr ns_join_and_unshare(const struct ns_plan *plan)
 {
-  for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(join_order); i++) {
     enum oci_ns_type t = join_order[i];
     int fd = plan->join_fd[t];
     if (fd < 0)

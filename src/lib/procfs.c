@@ -59,7 +59,7 @@ static int open_plain(void)
 static herr open_verified(int *fd)
 {
   static int (*const ways[])(void) = { open_private_instance, open_tree_clone, open_plain };
-  for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(ways); i++) {
     int r = ways[i]();
     if (r < 0)
       continue;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "rlimits.h"
+#include "utils.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -34,7 +35,7 @@ static const struct rlimit_entry rlimit_table[] = {
   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
 };
 
-#define N_RLIMITS (sizeof(rlimit_table) / sizeof(rlimit_table[0]))
+#define N_RLIMITS (ARRAY_LEN(rlimit_table))
 
 int rlimit_from_name(const char *name)
 {

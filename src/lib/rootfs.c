@@ -35,7 +35,7 @@ static herr propagation_flags(const char *name, unsigned long *flags)
   *flags = MS_SLAVE | MS_REC;
   if (!name || !*name)
     return NULL;
-  for (size_t i = 0; i < sizeof(propagation_table) / sizeof(propagation_table[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(propagation_table); i++) {
     if (!strcmp(propagation_table[i].name, name)) {
       *flags = propagation_table[i].flags;
       return NULL;

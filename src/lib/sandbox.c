@@ -83,12 +83,12 @@ static void write_default_seccomp(struct json_writer *w)
   jw_kv_string(w, "defaultAction", "SCMP_ACT_ALLOW");
   jw_key(w, "syscalls");
   jw_begin_array(w);
-  for (size_t i = 0; i < sizeof(default_denied_ioctls) / sizeof(default_denied_ioctls[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(default_denied_ioctls); i++)
     write_denied_ioctl(w, default_denied_ioctls[i]);
   jw_begin_object(w);
   jw_key(w, "names");
   jw_begin_array(w);
-  for (size_t i = 0; i < sizeof(default_denied_syscalls) / sizeof(default_denied_syscalls[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(default_denied_syscalls); i++)
     jw_string(w, default_denied_syscalls[i]);
   jw_end_array(w);
   jw_kv_string(w, "action", "SCMP_ACT_ERRNO");
@@ -117,7 +117,6 @@ static void write_mount(struct json_writer *w, const char *dest, const char *typ
   write_strings(w, "options", options, n_options);
   jw_end_object(w);
 }
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The sandbox's own /proc, /dev, /tmp...; /sys is a fresh one with a private
  * network (it shows the network devices), else the host's, read-only. */
@@ -130,14 +129,14 @@ static void write_base_mounts(struct json_writer *w, bool share_net)
   static const char *const tmp[] = { "nosuid", "nodev", "mode=1777" };
   static const char *const sys[] = { "nosuid", "nodev", "noexec", "ro" };
   static const char *const proc[] = { "nosuid", "nodev", "noexec" };
-  write_mount(w, "/proc", "proc", "proc", proc, N(proc));
-  write_mount(w, "/dev", "tmpfs", "tmpfs", dev, N(dev));
-  write_mount(w, "/dev/pts", "devpts", "devpts", pts, N(pts));
-  write_mount(w, "/dev/shm", "tmpfs", "shm", shm, N(shm));
-  write_mount(w, "/dev/mqueue", "mqueue", "mqueue", mq, N(mq));
-  write_mount(w, "/tmp", "tmpfs", "tmpfs", tmp, N(tmp));
+  write_mount(w, "/proc", "proc", "proc", proc, ARRAY_LEN(proc));
+  write_mount(w, "/dev", "tmpfs", "tmpfs", dev, ARRAY_LEN(dev));
+  write_mount(w, "/dev/pts", "devpts", "devpts", pts, ARRAY_LEN(pts));
+  write_mount(w, "/dev/shm", "tmpfs", "shm", shm, ARRAY_LEN(shm));
+  write_mount(w, "/dev/mqueue", "mqueue", "mqueue", mq, ARRAY_LEN(mq));
+  write_mount(w, "/tmp", "tmpfs", "tmpfs", tmp, ARRAY_LEN(tmp));
   if (!share_net)
-    write_mount(w, "/sys", "sysfs", "sysfs", sys, N(sys));
+    write_mount(w, "/sys", "sysfs", "sysfs", sys, ARRAY_LEN(sys));
 }
 
 /* `path` is `dir` or below it (both real paths). */
@@ -196,7 +195,7 @@ static void write_runtime_dir_mounts(struct json_writer *w, struct path_set *cov
 {
   static const char *const tmpfs[] = { "nosuid", "nodev", "mode=755" };
   const char *candidates[] = { "/run/user", getenv("XDG_RUNTIME_DIR") };
-  for (size_t i = 0; i < N(candidates); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(candidates); i++) {
     _cleanup_free_ char *real = NULL;
     struct stat st;
     if (!candidates[i] || candidates[i][0] != '/')
@@ -206,7 +205,7 @@ static void write_runtime_dir_mounts(struct json_writer *w, struct path_set *cov
       herr_free(e);
       continue;
     }
-    write_mount(w, real, "tmpfs", "tmpfs", tmpfs, N(tmpfs));
+    write_mount(w, real, "tmpfs", "tmpfs", tmpfs, ARRAY_LEN(tmpfs));
     path_set_add(covered, real);
   }
 }
@@ -219,7 +218,7 @@ static void write_socket_masks(struct json_writer *w, const struct host_sockets 
   static const char *const opts[] = { "bind", "ro" };
   for (size_t i = 0; i < hs->n; i++)
     if (!path_set_covers(covered, hs->paths[i]))
-      write_mount(w, hs->paths[i], "bind", "/dev/null", opts, N(opts));
+      write_mount(w, hs->paths[i], "bind", "/dev/null", opts, ARRAY_LEN(opts));
 }
 
 /* Before the workspace and the user's mounts, which may show sockets again on
@@ -229,7 +228,7 @@ static void write_host_socket_mounts(struct json_writer *w, const struct sandbox
 {
   struct path_set covered = { 0 };
   static const char *const own[] = { "/tmp", "/dev", "/proc" };
-  for (size_t i = 0; i < N(own); i++)
+  for (size_t i = 0; i < ARRAY_LEN(own); i++)
     path_set_add(&covered, own[i]);
   path_set_add(&covered, workspace);
   for (size_t i = 0; i < o->n_mounts; i++)
@@ -245,15 +244,15 @@ static void write_user_mounts(struct json_writer *w, const struct sandbox_opts *
   static const char *const rw[] = { "rbind", "rw" };
   static const char *const ro[] = { "rbind", "ro" };
   static const char *const tmpfs[] = { "nosuid", "nodev", "mode=755" };
-  write_mount(w, workspace, "bind", workspace, rw, N(rw));
+  write_mount(w, workspace, "bind", workspace, rw, ARRAY_LEN(rw));
   for (size_t i = 0; i < o->n_mounts; i++) {
     const struct sandbox_mount *m = &o->mounts[i];
     if (m->kind == SANDBOX_TMPFS)
-      write_mount(w, m->destination, "tmpfs", "tmpfs", tmpfs, N(tmpfs));
+      write_mount(w, m->destination, "tmpfs", "tmpfs", tmpfs, ARRAY_LEN(tmpfs));
     else if (m->kind == SANDBOX_RO_BIND)
-      write_mount(w, m->destination, "bind", m->source, ro, N(ro));
+      write_mount(w, m->destination, "bind", m->source, ro, ARRAY_LEN(ro));
     else
-      write_mount(w, m->destination, "bind", m->source, rw, N(rw));
+      write_mount(w, m->destination, "bind", m->source, rw, ARRAY_LEN(rw));
   }
 }
 
@@ -312,7 +311,7 @@ static void write_process(struct json_writer *w, const struct sandbox_opts *o, c
   jw_key(w, "capabilities");
   jw_begin_object(w);
   static const char *const sets[] = { "bounding", "effective", "permitted", "inheritable", "ambient" };
-  for (size_t i = 0; i < N(sets); i++)
+  for (size_t i = 0; i < ARRAY_LEN(sets); i++)
     write_strings(w, sets[i], NULL, 0);
   jw_end_object(w);
   jw_kv_bool(w, "noNewPrivileges", true);
@@ -338,7 +337,7 @@ static herr write_linux(struct json_writer *w, const struct sandbox_opts *o)
   jw_begin_object(w);
   jw_key(w, "namespaces");
   jw_begin_array(w);
-  for (size_t i = 0; i < N(namespaces); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(namespaces); i++) {
     if (o->share_net && !strcmp(namespaces[i], "network"))
       continue;
     jw_begin_object(w);

@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
+#include "utils.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -36,7 +37,6 @@
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
 #endif
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* The version of the container process state hull sends (config-linux.md). */
 #define PROCESS_STATE_OCI_VERSION "1.3.0"
 /* A syscall has six arguments (index 0 to 5). */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "signals.h"
+#include "utils.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,7 +39,7 @@ static const struct signal_entry signal_table[] = {
   { "SIGIOT", SIGIOT },   { "SIGCLD", SIGCHLD },  { "SIGPOLL", SIGPOLL },
 };
 
-#define N_SIGNALS (sizeof(signal_table) / sizeof(signal_table[0]))
+#define N_SIGNALS (ARRAY_LEN(signal_table))
 
 static herr unknown_signal(const char *text)
 {

@@ -62,7 +62,6 @@ _Static_assert(offsetof(struct oci_net_device, key) == 0, "key must come first")
 _Static_assert(offsetof(struct oci_rdma, key) == 0, "key must come first");
 _Static_assert(sizeof(enum oci_ns_type) == sizeof(int), "JK_ENUM stores an int");
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ======================================================================
  * Value lists (schema/defs-linux.json and config.md)
@@ -1278,7 +1277,7 @@ static herr make_rootless(char **text, unsigned uid, unsigned gid)
     { "        \"type\": \"mount\"\n      }\n",
       "        \"type\": \"mount\"\n      },\n      {\n        \"type\": \"user\"\n      }\n" },
   };
-  return apply_edits(text, edits, sizeof(edits) / sizeof(edits[0]));
+  return apply_edits(text, edits, ARRAY_LEN(edits));
 }
 
 herr oci_default_config_json(const struct oci_default_opts *o, char **out)

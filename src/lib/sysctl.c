@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "procfs.h"
+#include "utils.h"
 
 /* Which namespace makes a sysctl safe to set: prefix match, or exact when the
  * entry has no trailing '.' or '*'. */
@@ -24,7 +25,7 @@ static const struct {
 
 static herr check_one(const char *key, const bool has_ns[])
 {
-  for (size_t i = 0; i < sizeof(namespaced) / sizeof(namespaced[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(namespaced); i++) {
     size_t n = strlen(namespaced[i].prefix);
     bool match = namespaced[i].exact ? !strcmp(key, namespaced[i].prefix)
                                      : !strncmp(key, namespaced[i].prefix, n);

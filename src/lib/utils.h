@@ -8,6 +8,9 @@
 
 #include "error.h"
 
+/* Number of elements of an array (not of a pointer). */
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Read a whole file (NUL-terminated); `len` may be NULL. */
 herr read_file(const char *path, char **out, size_t *len);
 herr read_file_at(int dirfd, const char *path, char **out, size_t *len);

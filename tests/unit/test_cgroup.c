@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "dbus.h"
 #include "spec.h"
+#include "utils.h"
 #include "unit.h"
 
 /* Check that `e` is an error whose text contains `needle`; frees `e`. */
@@ -340,7 +341,7 @@ static void test_bpf_program(void)
     { 'c', R, 1, 5, 0 },       /* not listed: default deny */
     { 'b', R | W, 8, 0, 0 },
   };
-  check_program(__LINE__, rules, 4, reqs, sizeof(reqs) / sizeof(reqs[0]));
+  check_program(__LINE__, rules, 4, reqs, ARRAY_LEN(reqs));
 
   /* Allow all, then deny block devices of major 8 for writing. */
   static const struct cgroup_dev_rule rules2[] = {
@@ -353,7 +354,7 @@ static void test_bpf_program(void)
     { 'c', W, 8, 1, 1 },
     { 'b', R | W, 9, 0, 1 },
   };
-  check_program(__LINE__, rules2, 2, reqs2, sizeof(reqs2) / sizeof(reqs2[0]));
+  check_program(__LINE__, rules2, 2, reqs2, ARRAY_LEN(reqs2));
 
   /* Bits are settled one rule at a time: r by one allow, w by another. */
   static const struct cgroup_dev_rule rules3[] = {
@@ -365,7 +366,7 @@ static void test_bpf_program(void)
     { 'c', R | W, 10, 200, 1 },
     { 'c', R | W | M, 10, 200, 0 },
   };
-  check_program(__LINE__, rules3, 3, reqs3, sizeof(reqs3) / sizeof(reqs3[0]));
+  check_program(__LINE__, rules3, 3, reqs3, ARRAY_LEN(reqs3));
 
   /* No rule at all: nothing is allowed. */
   check_program(__LINE__, NULL, 0, (struct request[]){ { 'c', R, 1, 3, 0 } }, 1);

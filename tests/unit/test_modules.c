@@ -31,6 +31,7 @@
 #include "rlimits.h"
 #include "signals.h"
 #include "spec.h"
+#include "utils.h"
 #include "unit.h"
 
 /* Check that `e` is an error whose text contains every needle; frees `e`. */
@@ -168,7 +169,7 @@ static void test_rlimit_names(void)
     { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
     { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
   };
-  for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+  for (size_t i = 0; i < ARRAY_LEN(table); i++)
     CHECK_INT_EQ(rlimit_from_name(table[i].name), table[i].resource);
   CHECK(rlimit_from_name("RLIMIT_FOO") == -1);
   CHECK(rlimit_from_name("NOFILE") == -1);

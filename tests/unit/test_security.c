@@ -32,6 +32,7 @@
 #include "trampoline.h"
 #include "seccomp.h"
 #include "spec.h"
+#include "utils.h"
 #include "unit.h"
 
 #define HEAD "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"}, "
@@ -96,7 +97,7 @@ static void test_seccomp_errors(void)
       "\"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}",
       "linux.seccomp.listenerPath: \"/a/very/long" },
   };
-  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
     char json[1024];
     snprintf(json, sizeof(json), HEAD "\"linux\": {\"seccomp\": %s}}", cases[i].seccomp);
     char *msg = compile_error(json);
@@ -315,7 +316,7 @@ static void test_lsm_validate(void)
     { HEAD "\"linux\": {\"mountLabel\": \"a:b:c:s0\"}}",
       "linux.mountLabel: SELinux is not enabled", lsm_selinux_enabled },
   };
-  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+  for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
     struct oci_config *c = parse(cases[i].json);
     if (!c)
       continue;
