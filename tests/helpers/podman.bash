@@ -102,16 +102,18 @@ podman_import_busybox() {
         fail "podman import failed"
 }
 
-# pm ARGS...: podman with the suite's storage and runtime, bounded in time.
+# pm ARGS...: podman with the suite's storage and runtime, bounded in time, run from the
+# suite's directory: conmon writes a file named "oom" into its working directory when a
+# container is OOM-killed (it was left in the build tree, which distcheck refuses).
 pm() {
-    timeout -k 10 "$PODMAN_TIMEOUT" podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/runroot" \
-        --storage-driver vfs --runtime "$RUNTIME" "$@"
+    (cd "$PODMAN_DIR" && exec timeout -k 10 "$PODMAN_TIMEOUT" podman --root "$PODMAN_DIR/root" \
+        --runroot "$PODMAN_DIR/runroot" --storage-driver vfs --runtime "$RUNTIME" "$@")
 }
 
 # pm_cmd: the same, as a shell command line (for script(1)).
 pm_cmd() {
-    printf 'timeout --foreground -k 10 %s podman --root %q --runroot %q --storage-driver vfs --runtime %q' \
-        "$PODMAN_TIMEOUT" "$PODMAN_DIR/root" "$PODMAN_DIR/runroot" "$RUNTIME"
+    printf 'cd %q && timeout --foreground -k 10 %s podman --root %q --runroot %q --storage-driver vfs --runtime %q' \
+        "$PODMAN_DIR" "$PODMAN_TIMEOUT" "$PODMAN_DIR/root" "$PODMAN_DIR/runroot" "$RUNTIME"
 }
 
 # pm_run ARGS...: `run` of pm; stdout in $output, podman's and the container's stderr in $stderr.
