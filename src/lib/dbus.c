@@ -49,6 +49,8 @@ static void reserve(struct dbus_buf *b, size_t n)
 
 static void put_bytes(struct dbus_buf *b, const void *p, size_t n)
 {
+  if (!n) /* nothing to copy, and b->data may still be NULL (UBSan) */
+    return;
   reserve(b, n);
   memcpy(b->data + b->len, p, n);
   b->len += n;
